@@ -1,0 +1,153 @@
+package io.redislock.internal;
+
+import io.redislock.LockTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One acquisition: attempts until granted or the wait runs out. Between attempts it sleeps until a
+ * release notification for its token arrives (pub/sub; subscribed before the first attempt) or a backoff
+ * delay with full jitter passes, bounded by the blocker's TTL and the remaining wait. One owner token is
+ * used for all attempts, so a retry after a lost reply finds the lock already granted to it.
+ */
+final class AcquireOp implements Clockwork.Item {
+    private static final long MAX_WAITER_KEEP_MS = TimeUnit.HOURS.toMillis(1);
+
+    private final LockImpl lock;
+    private final LockEngine engine;
+    private final String token;
+    private final String member;
+    private final long waitNanos;
+    private final long deadline;
+    private final CompletableFuture<LeaseImpl> result = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> signal = new CompletableFuture<>();
+    private volatile long retryAt = Long.MAX_VALUE;
+    private int attempts;
+
+    AcquireOp(LockImpl lock, long waitNanos) {
+        this.lock = lock;
+        this.engine = lock.engine;
+        this.token = engine.tokens.next();
+        this.waitNanos = waitNanos;
+        this.member = waitNanos > 0 ? engine.waiterMember(token) : "";
+        this.deadline = engine.ticker.nanos() + waitNanos;
+    }
+
+    /** Starts; the future completes with the lease, or null when not acquired by a no-wait attempt. */
+    CompletableFuture<LeaseImpl> start() {
+        result.whenComplete((l, e) -> {
+            if (result.isCancelled()) {
+                abandonQuietly();
+            }
+        });
+        if (waitNanos > 0) {
+            engine.waiters.put(token, this);
+            engine.subscriptionsSettled().whenComplete((v, e) -> attempt());
+        } else {
+            attempt();
+        }
+        return result;
+    }
+
+    private void attempt() {
+        if (result.isDone()) {
+            return;
+        }
+        signal = new CompletableFuture<>();
+        long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
+        engine.attempt(lock, token, member, keep).whenComplete((a, e) -> {
+            if (e != null) {
+                a = new Attempt(false, 0, 0, false, -1, 0, java.util.List.of(Futures.unwrap(e)));
+            }
+            onAttempt(a);
+        });
+    }
+
+    private void onAttempt(Attempt a) {
+        if (a.granted()) {
+            engine.waiters.remove(token);
+            LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos());
+            if (result.isDone()) {
+                // cancelled meanwhile: give it back
+                engine.leave(lock, token, member);
+                return;
+            }
+            lease.start();
+            if (!result.complete(lease)) {
+                lease.releaseAsync();
+            }
+            return;
+        }
+        if (result.isDone()) {
+            return;
+        }
+        long now = engine.ticker.nanos();
+        if (waitNanos == 0 || now >= deadline) {
+            finish(a);
+            return;
+        }
+        long delay = lock.options().retry().delayNanos(attempts++);
+        if (a.ttlHintMs() >= 0) {
+            delay = Math.min(delay, TimeUnit.MILLISECONDS.toNanos(a.ttlHintMs() + 1));
+        }
+        delay = Math.max(0, Math.min(delay, deadline - now));
+        CompletableFuture<Void> s = signal;
+        s.thenRun(() -> {
+            retryAt = Long.MAX_VALUE;
+            engine.clock.cancel(this);
+            attempt();
+        });
+        if (!s.isDone()) {
+            retryAt = now + delay;
+            engine.clock.schedule(this);
+        }
+    }
+
+    private void finish(Attempt a) {
+        engine.waiters.remove(token);
+        boolean unavailable = a.answered() < engine.quorum;
+        if (!member.isEmpty() || unavailable) {
+            // leave the queue, pass on a reservation, and undo a grant whose reply was lost
+            engine.leave(lock, token, member);
+        }
+        if (unavailable) {
+            result.completeExceptionally(engine.unavailable(lock, a, waitNanos == 0 ? "could not try" : "could not acquire"));
+        } else if (waitNanos == 0) {
+            result.complete(null);
+        } else {
+            result.completeExceptionally(new LockTimeoutException("lock '" + lock.name() + "' is held by another owner:"
+                    + " not acquired within " + Duration.ofNanos(waitNanos).toMillis() + " ms"));
+        }
+    }
+
+    /** A release notification for this waiter's token. */
+    void wake() {
+        signal.complete(null);
+    }
+
+    @Override
+    public long dueNanos() {
+        return retryAt;
+    }
+
+    @Override
+    public void fire(long now) {
+        retryAt = Long.MAX_VALUE;
+        engine.clock.cancel(this);
+        signal.complete(null);
+    }
+
+    /** Ends the wait with a failure (client closing). */
+    void abandon(Throwable why) {
+        if (result.completeExceptionally(why)) {
+            abandonQuietly();
+        }
+    }
+
+    private void abandonQuietly() {
+        engine.waiters.remove(token);
+        engine.clock.cancel(this);
+        engine.leave(lock, token, member);
+    }
+}

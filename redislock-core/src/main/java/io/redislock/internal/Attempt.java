@@ -1,0 +1,28 @@
+package io.redislock.internal;
+
+import java.util.List;
+
+/**
+ * The outcome of one acquisition round over all nodes.
+ *
+ * @param granted whether a quorum granted it within validity
+ * @param fence the fencing token, when granted
+ * @param startNanos ticker reading from before the first request was sent
+ * @param held whether at least one node answered that another owner holds the lock
+ * @param ttlHintMs smallest remaining TTL of what blocks the caller, -1 if unknown or no expiry
+ * @param answered how many nodes answered
+ * @param errors the failures of the nodes that did not answer
+ */
+record Attempt(
+        boolean granted,
+        long fence,
+        long startNanos,
+        boolean held,
+        long ttlHintMs,
+        int answered,
+        List<Throwable> errors) {
+
+    static Attempt granted(long fence, long startNanos, int answered) {
+        return new Attempt(true, fence, startNanos, false, -1, answered, List.of());
+    }
+}

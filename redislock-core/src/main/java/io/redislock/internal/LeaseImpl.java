@@ -1,0 +1,283 @@
+package io.redislock.internal;
+
+import io.redislock.Lease;
+import io.redislock.LeaseLostEvent;
+import io.redislock.LockLostException;
+import io.redislock.LockOptions;
+import io.redislock.LockUnavailableException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A granted lease: validity on the monotonic clock, the watchdog (renewal at lease/3 and the validity
+ * deadline, driven by the client's {@link Clockwork}), release and loss reporting.
+ */
+final class LeaseImpl implements Lease, Clockwork.Item {
+    private static final int HELD = 0;
+    private static final int RELEASED = 1;
+    private static final int LOST = 2;
+
+    private final LockImpl lock;
+    private final LockEngine engine;
+    private final String token;
+    private final long fence;
+    private final boolean expiring;
+    private final boolean autoRenew;
+    private final AtomicInteger state = new AtomicInteger(HELD);
+    private final CompletableFuture<LeaseLostEvent> lost = new CompletableFuture<>();
+    private volatile long leaseNanos;
+    private volatile long validUntil;
+    private volatile long renewAt;
+    private volatile boolean renewing;
+    private volatile LeaseLostEvent lostEvent;
+    private CompletableFuture<Boolean> releasing; // guarded by this
+    private boolean closeReported; // guarded by this
+    private Boolean validAtRelease; // guarded by this; set by the first release
+
+    LeaseImpl(LockImpl lock, String token, long fence, long startNanos) {
+        this.lock = lock;
+        this.engine = lock.engine;
+        this.token = token;
+        this.fence = fence;
+        this.expiring = lock.expiring();
+        this.autoRenew = lock.options().autoRenew();
+        this.leaseNanos = lock.leaseNanos();
+        this.validUntil = expiring ? engine.validUntil(leaseNanos, startNanos) : Long.MAX_VALUE;
+        this.renewAt = startNanos + leaseNanos / 3;
+    }
+
+    /** Starts watching the deadline (and renewing); called once the lease is handed out. */
+    void start() {
+        engine.live.add(this);
+        if (expiring) {
+            engine.clock.schedule(this);
+        }
+    }
+
+    @Override
+    public String name() {
+        return lock.name();
+    }
+
+    @Override
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public long fencingToken() {
+        return fence;
+    }
+
+    @Override
+    public boolean isHeld() {
+        return state.get() == HELD && (!expiring || engine.ticker.nanos() < validUntil);
+    }
+
+    @Override
+    public Duration remainingValidity() {
+        if (state.get() != HELD) {
+            return Duration.ZERO;
+        }
+        if (!expiring) {
+            return Duration.ofNanos(Long.MAX_VALUE);
+        }
+        long left = validUntil - engine.ticker.nanos();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
+    // ---- watchdog ----
+
+    @Override
+    public long dueNanos() {
+        if (state.get() != HELD) {
+            return Long.MAX_VALUE;
+        }
+        long v = validUntil;
+        return autoRenew && !renewing ? Math.min(renewAt, v) : v;
+    }
+
+    @Override
+    public void fire(long now) {
+        if (state.get() != HELD) {
+            engine.clock.cancel(this);
+            return;
+        }
+        if (now >= validUntil) {
+            markLost(autoRenew ? LeaseLostEvent.Reason.RENEWAL_FAILED : LeaseLostEvent.Reason.EXPIRED,
+                    autoRenew
+                            ? "renewals did not succeed before the validity deadline (Redis unreachable or slow)"
+                            : "the lease expired (auto-renewal is off)");
+            return;
+        }
+        if (autoRenew && !renewing && now >= renewAt) {
+            renew(now);
+        }
+    }
+
+    private void renew(long now) {
+        renewing = true;
+        long lease = leaseNanos;
+        engine.extend(lock, token, lease, now).whenComplete((outcome, e) -> {
+            if (state.get() != HELD) {
+                return;
+            }
+            if (e == null && outcome == LockEngine.Outcome.OK) {
+                validUntil = Math.max(validUntil, engine.validUntil(lease, now));
+                renewAt = now + lease / 3;
+            } else if (e == null && outcome == LockEngine.Outcome.NOT_OWNER) {
+                markLost(LeaseLostEvent.Reason.NOT_OWNER,
+                        "the lock key was deleted or now holds another owner's token");
+                return;
+            } else {
+                // unknown: retry soon, but the deadline stays where it is
+                renewAt = engine.ticker.nanos() + Math.max(lease / 10, TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            renewing = false;
+            engine.clock.schedule(this);
+        });
+    }
+
+    private void markLost(LeaseLostEvent.Reason reason, String detail) {
+        if (!state.compareAndSet(HELD, LOST)) {
+            return;
+        }
+        engine.clock.cancel(this);
+        engine.live.remove(this);
+        LeaseLostEvent ev = new LeaseLostEvent(lock.name(), token, fence, reason, detail);
+        lostEvent = ev;
+        CompletableFuture.runAsync(() -> lost.complete(ev), engine.callbacks);
+    }
+
+    // ---- extend / release ----
+
+    @Override
+    public void extend(Duration lease) {
+        Futures.join(extendInternal(lease));
+    }
+
+    @Override
+    public CompletableFuture<Void> extendAsync(Duration lease) {
+        return Futures.on(extendInternal(lease), engine.callbacks);
+    }
+
+    private CompletableFuture<Void> extendInternal(Duration lease) {
+        Checks.positive(lease, "lease");
+        if (lease.compareTo(LockOptions.MIN_LEASE) < 0) {
+            throw new IllegalArgumentException("lease must be >= " + LockOptions.MIN_LEASE.toMillis() + " ms, was " + lease);
+        }
+        if (!expiring) {
+            throw new IllegalStateException("lock '" + lock.name() + "' was taken without expiry (NO_EXPIRY)");
+        }
+        if (!isHeld()) {
+            return CompletableFuture.failedFuture(notHeld("extend"));
+        }
+        long nanos = lease.toNanos();
+        long start = engine.ticker.nanos();
+        return engine.extend(lock, token, nanos, start).thenApply(outcome -> {
+            if (outcome == LockEngine.Outcome.OK && state.get() == HELD) {
+                leaseNanos = nanos;
+                validUntil = engine.validUntil(nanos, start);
+                renewAt = start + nanos / 3;
+                engine.clock.schedule(this);
+                return null;
+            }
+            if (outcome == LockEngine.Outcome.NOT_OWNER) {
+                markLost(LeaseLostEvent.Reason.NOT_OWNER,
+                        "the lock key was deleted or now holds another owner's token");
+                throw notHeld("extend");
+            }
+            if (state.get() != HELD) {
+                throw notHeld("extend");
+            }
+            throw new LockUnavailableException("could not extend lock '" + lock.name()
+                    + "': too few Redis nodes answered; the lease stays valid until its deadline", null);
+        });
+    }
+
+    private LockLostException notHeld(String what) {
+        LeaseLostEvent ev = lostEvent;
+        return new LockLostException("cannot " + what + " lock '" + lock.name() + "': the lease is no longer held"
+                + (ev == null ? "" : " (" + ev.reason() + ": " + ev.detail() + ")"));
+    }
+
+    @Override
+    public boolean release() {
+        return Futures.join(releaseInternal());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseAsync() {
+        return Futures.on(releaseInternal(), engine.callbacks);
+    }
+
+    private synchronized CompletableFuture<Boolean> releaseInternal() {
+        if (releasing != null && !releasing.isCompletedExceptionally()) {
+            return releasing;
+        }
+        if (validAtRelease == null) {
+            boolean wasHeld = state.compareAndSet(HELD, RELEASED);
+            validAtRelease = wasHeld && (!expiring || engine.ticker.nanos() < validUntil);
+            if (wasHeld) {
+                engine.clock.cancel(this);
+                engine.live.remove(this);
+            }
+        }
+        boolean valid = validAtRelease;
+        releasing = engine.release(lock, token).thenApply(outcome -> {
+            if (outcome == LockEngine.Outcome.UNKNOWN) {
+                throw new LockUnavailableException("could not release lock '" + lock.name()
+                        + "': too few Redis nodes answered; it will expire by itself after its lease", null);
+            }
+            return valid && outcome == LockEngine.Outcome.OK;
+        });
+        return releasing;
+    }
+
+    @Override
+    public void close() {
+        boolean ok;
+        boolean report;
+        ok = release();
+        synchronized (this) {
+            report = !ok && !closeReported;
+            closeReported = true;
+        }
+        if (report) {
+            LeaseLostEvent ev = lostEvent;
+            throw new LockLostException("lock '" + lock.name() + "' was no longer held when it was released"
+                    + (ev == null ? " (it expired or was taken over)" : " (" + ev.reason() + ": " + ev.detail() + ")")
+                    + ": the work since then was not protected by the lock");
+        }
+    }
+
+    /** Client shutdown: release in Redis and tell the holder. */
+    CompletableFuture<Boolean> closeByClient() {
+        CompletableFuture<Boolean> f = releaseInternal().exceptionally(e -> false);
+        LeaseLostEvent ev = new LeaseLostEvent(lock.name(), token, fence, LeaseLostEvent.Reason.CLIENT_CLOSED,
+                "the LockClient was closed while the lease was held");
+        lostEvent = ev;
+        lost.complete(ev);
+        return f;
+    }
+
+    @Override
+    public void onLost(Consumer<LeaseLostEvent> listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        lost.thenAcceptAsync(listener, engine.callbacks);
+    }
+
+    @Override
+    public CompletableFuture<LeaseLostEvent> lost() {
+        return lost.thenApply(e -> e);
+    }
+
+    @Override
+    public String toString() {
+        return "Lease{name='" + lock.name() + "', fencingToken=" + fence + ", held=" + isHeld() + '}';
+    }
+}

@@ -1,0 +1,600 @@
+package io.redislock.internal;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.redislock.DistributedLock;
+import io.redislock.LockClientOptions;
+import io.redislock.LockException;
+import io.redislock.LockInfo;
+import io.redislock.LockOptions;
+import io.redislock.LockUnavailableException;
+import io.redislock.Ticker;
+import io.redislock.redlock.QuorumNotReachedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one lock algorithm, over N ≥ 1 independent Redis nodes: N = 1 is the single-instance lease, N ≥ 3
+ * is Redlock. Every operation is sent to all nodes in parallel and decided by a majority.
+ */
+public final class LockEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LockEngine.class);
+    private static final long FIXED_DRIFT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    final List<RedisNode> nodes;
+    final int quorum;
+    final LockClientOptions options;
+    final Ticker ticker;
+    final Executor callbacks;
+    final Clockwork clock;
+    final Tokens tokens = new Tokens();
+    final String wakeChannel;
+    final Map<String, AcquireOp> waiters = new ConcurrentHashMap<>();
+    final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong maxLeaseNanos = new AtomicLong();
+    private final ClientResources resources;
+    private volatile boolean closed;
+
+    private LockEngine(LockClientOptions options, ClientResources resources, List<RedisClient> clients,
+            List<RedisURI> uris, boolean ownsClients) {
+        this.options = options;
+        this.ticker = options.ticker();
+        this.callbacks = options.callbackExecutor();
+        this.resources = resources;
+        this.wakeChannel = "redislock:wake:" + tokens.clientId;
+        this.clock = new Clockwork(ticker, "redislock-clock-" + tokens.clientId.substring(0, 6));
+        List<RedisNode> list = new ArrayList<>();
+        for (int i = 0; i < uris.size(); i++) {
+            list.add(new RedisNode(i, clients.get(i), ownsClients, uris.get(i), options.commandTimeout(), ticker,
+                    wakeChannel, this::onMessage));
+        }
+        this.nodes = List.copyOf(list);
+        this.quorum = nodes.size() / 2 + 1;
+        if (nodes.size() > 1 && nodes.size() % 2 == 0) {
+            LOG.warn("redislock: {} Redis nodes is an even number; a majority is {}, so an odd count tolerates the"
+                    + " same failures with one node less", nodes.size(), quorum);
+        }
+        for (RedisNode n : nodes) {
+            n.start();
+        }
+    }
+
+    /**
+     * Creates an engine that owns its Lettuce clients.
+     *
+     * @param options the client options
+     * @return the engine
+     */
+    public static LockEngine create(LockClientOptions options) {
+        ClientResources res = DefaultClientResources.builder()
+                .ioThreadPoolSize(Math.max(2, Math.min(4, options.uris().size())))
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        ClientOptions co = ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(options.connectTimeout())
+                        .keepAlive(true)
+                        .tcpNoDelay(true)
+                        .build())
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .build();
+        List<RedisClient> clients = new ArrayList<>();
+        List<RedisURI> uris = new ArrayList<>();
+        for (String u : options.uris()) {
+            RedisURI uri = RedisURI.create(u);
+            if (options.password() != null && !Uris.hasUserInfo(u)) {
+                uri = RedisURI.builder(uri).withPassword(options.password().toCharArray()).build();
+            }
+            uri.setTimeout(options.commandTimeout());
+            RedisClient c = RedisClient.create(res, uri);
+            c.setOptions(co);
+            clients.add(c);
+            uris.add(uri);
+        }
+        return new LockEngine(options, res, clients, uris, true);
+    }
+
+    /**
+     * Creates an engine on an existing Lettuce client (single node); the client is not shut down on close.
+     *
+     * @param client the client
+     * @param uri the server to use
+     * @param options the client options (its URIs are ignored)
+     * @return the engine
+     */
+    public static LockEngine wrap(RedisClient client, RedisURI uri, LockClientOptions options) {
+        return new LockEngine(options, null, List.of(client), List.of(uri), false);
+    }
+
+    /**
+     * A handle for one lock.
+     *
+     * @param name the lock name
+     * @param opts its options
+     * @return the handle
+     */
+    public DistributedLock lock(String name, LockOptions opts) {
+        ensureOpen();
+        Keys.checkName(name);
+        java.util.Objects.requireNonNull(opts, "options must not be null");
+        maxLeaseNanos.accumulateAndGet(opts.lease().toNanos(), Math::max);
+        return new LockImpl(this, name, opts);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the LockClient is closed");
+        }
+    }
+
+    /** @return how many nodes */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    /** @return the majority */
+    public int quorum() {
+        return quorum;
+    }
+
+    long driftNanos(long leaseNanos) {
+        return (long) (leaseNanos * options.driftFactor()) + FIXED_DRIFT_NANOS;
+    }
+
+    /** Per-node timeout of one round: the command timeout for one node, small relative to the lease for several. */
+    long roundTimeoutNanos(long leaseNanos) {
+        long cmd = options.commandTimeout().toNanos();
+        if (nodes.size() == 1) {
+            return cmd;
+        }
+        long t = Math.min(options.nodeTimeout().toNanos(), leaseNanos / 10);
+        return Math.max(t, TimeUnit.MILLISECONDS.toNanos(5));
+    }
+
+    private boolean trusted(RedisNode n) {
+        return !options.enforceDelayedRestart() || n.upAtLeast(maxLeaseNanos.get());
+    }
+
+    private void onMessage(String channel, String token) {
+        AcquireOp op = waiters.get(token);
+        if (op != null) {
+            op.wake();
+        }
+    }
+
+    /** Completes when every node's wake-up subscription has settled (or failed), bounded by the command timeout. */
+    CompletableFuture<Void> subscriptionsSettled() {
+        CompletableFuture<?>[] fs = new CompletableFuture<?>[nodes.size()];
+        boolean allDone = true;
+        for (int i = 0; i < fs.length; i++) {
+            fs[i] = nodes.get(i).ensureSubscribed();
+            allDone &= fs[i].isDone();
+        }
+        if (allDone) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(fs).handle((v, e) -> (Void) null);
+    }
+
+    // ---- acquisition ----
+
+    CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, long keepMs) {
+        long leaseNanos = l.leaseNanos();
+        long start = ticker.nanos();
+        String[] args = {token, l.leaseArg(), member, Long.toString(keepMs)};
+        long timeout = roundTimeoutNanos(leaseNanos);
+        return Fanout.<List<Object>>run(
+                        nodes,
+                        quorum,
+                        n -> n.eval(Script.ACQUIRE, l.keys, timeout, args),
+                        (n, r) -> isOne(r.get(0)) && trusted(n))
+                .thenCompose(f -> decide(l, token, f, start));
+    }
+
+    private CompletableFuture<Attempt> decide(LockImpl l, String token, Fanout<List<Object>> f, long start) {
+        if (!f.reached()) {
+            if (nodes.size() > 1) {
+                cleanup(l, token);
+            }
+            return CompletableFuture.completedFuture(failed(f, start));
+        }
+        long fence = 0;
+        int atMax = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (f.state(i) == Fanout.State.YES) {
+                long v = toLong(f.reply(i).get(1));
+                if (v > fence) {
+                    fence = v;
+                    atMax = 1;
+                } else if (v == fence) {
+                    atMax++;
+                }
+            }
+        }
+        if (!stillValid(l, start)) {
+            cleanup(l, token);
+            return CompletableFuture.completedFuture(
+                    new Attempt(false, 0, start, false, 0, f.answered(), List.of()));
+        }
+        if (atMax >= quorum) {
+            return CompletableFuture.completedFuture(Attempt.granted(fence, start, f.answered()));
+        }
+        return writeBackFence(l, token, f, fence, atMax, start);
+    }
+
+    /**
+     * Redlock fencing: raise the counter on enough nodes that a majority holds at least {@code fence}; any
+     * later majority intersects it, so the next token is larger.
+     */
+    private CompletableFuture<Attempt> writeBackFence(
+            LockImpl l, String token, Fanout<List<Object>> f, long fence, int atMax, long start) {
+        List<RedisNode> others = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            boolean isMax = f.state(i) == Fanout.State.YES && toLong(f.reply(i).get(1)) == fence;
+            if (!isMax) {
+                others.add(nodes.get(i));
+            }
+        }
+        String[] fenceKey = {l.keys[1]};
+        String arg = Long.toString(fence);
+        long timeout = roundTimeoutNanos(l.leaseNanos());
+        return Fanout.<Long>run(others, quorum - atMax, n -> n.eval(Script.FENCE, fenceKey, timeout, arg),
+                        (n, r) -> r != null && r >= fence)
+                .thenApply(w -> {
+                    if (w.reached() && stillValid(l, start)) {
+                        return Attempt.granted(fence, start, f.answered());
+                    }
+                    cleanup(l, token);
+                    List<Throwable> errs = w.errorList();
+                    return new Attempt(false, 0, start, false, 0, f.answered(), errs);
+                });
+    }
+
+    private boolean stillValid(LockImpl l, long start) {
+        if (!l.expiring()) {
+            return true;
+        }
+        return ticker.nanos() < validUntil(l.leaseNanos(), start);
+    }
+
+    long validUntil(long leaseNanos, long start) {
+        return start + leaseNanos - driftNanos(leaseNanos);
+    }
+
+    private Attempt failed(Fanout<List<Object>> f, long start) {
+        boolean held = false;
+        long ttl = Long.MAX_VALUE;
+        for (int i = 0; i < nodes.size(); i++) {
+            Fanout.State s = f.state(i);
+            if (s == Fanout.State.NO) {
+                List<Object> r = f.reply(i);
+                if (!isOne(r.get(0))) {
+                    held = true;
+                    long t = toLong(r.get(1));
+                    if (t == -2) {
+                        t = 0;
+                    }
+                    if (t >= 0 && t < ttl) {
+                        ttl = t;
+                    }
+                }
+            }
+        }
+        return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered(), f.errorList());
+    }
+
+    /** Releases a token on every node (partial grants of a failed round, abandoned waits); fire and forget. */
+    void cleanup(LockImpl l, String token) {
+        leave(l, token, "");
+    }
+
+    /** Leaves the waiter queue on every node (passing on a reservation) and deletes the key if it holds our token. */
+    void leave(LockImpl l, String token, String member) {
+        String[] args = {token, member, l.handoffArg(this), "0"};
+        for (RedisNode n : nodes) {
+            n.<Long>eval(Script.RELEASE, l.keys, args).whenComplete((r, e) -> {
+                if (e != null) {
+                    LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
+                }
+            });
+        }
+    }
+
+    String waiterMember(String token) {
+        return wakeChannel + " " + token;
+    }
+
+    RuntimeException unavailable(LockImpl l, Attempt a, String what) {
+        if (nodes.size() == 1) {
+            Throwable cause = a.errors().isEmpty() ? null : a.errors().get(0);
+            return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
+                    + " did not answer" + (cause == null ? "" : " (" + describe(cause) + ")")
+                    + "; check that it is running and reachable", cause);
+        }
+        QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
+                + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum,
+                a.answered(), nodes.size());
+        for (Throwable t : a.errors()) {
+            q.addSuppressed(t);
+        }
+        return q;
+    }
+
+    static String describe(Throwable t) {
+        Throwable c = Futures.unwrap(t);
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m == null ? "" : ": " + Uris.mask(m));
+    }
+
+    // ---- holding ----
+
+    /** Result of a renewal or release round. */
+    enum Outcome {
+        OK,
+        NOT_OWNER,
+        UNKNOWN
+    }
+
+    /**
+     * Compare-and-expire on all nodes.
+     *
+     * @return OK with the round's start when a majority extended it, NOT_OWNER when a majority can no
+     *     longer confirm it, UNKNOWN when too few answered
+     */
+    CompletableFuture<Outcome> extend(LockImpl l, String token, long leaseNanos, long start) {
+        String[] key = {l.keys[0]};
+        String[] args = {token, Long.toString(TimeUnit.NANOSECONDS.toMillis(leaseNanos))};
+        long timeout = Math.min(roundTimeoutNanos(leaseNanos), Math.max(leaseNanos / 3, 1));
+        return Fanout.<Long>run(nodes, quorum, n -> n.eval(Script.EXTEND, key, timeout, args),
+                        (n, r) -> r != null && r == 1L)
+                .thenApply(f -> outcome(f));
+    }
+
+    private Outcome outcome(Fanout<Long> f) {
+        if (f.reached()) {
+            return Outcome.OK;
+        }
+        int no = f.answered() - f.yes();
+        return no > nodes.size() - quorum ? Outcome.NOT_OWNER : Outcome.UNKNOWN;
+    }
+
+    /** Compare-and-delete on all nodes, waking one waiter. */
+    CompletableFuture<Outcome> release(LockImpl l, String token) {
+        String[] args = {token, "", l.handoffArg(this), "0"};
+        return Fanout.<Long>run(nodes, quorum, n -> n.eval(Script.RELEASE, l.keys, args),
+                        (n, r) -> r != null && r == 1L)
+                .thenApply(this::outcome);
+    }
+
+    // ---- inspection ----
+
+    /**
+     * Reads a lock's state from every node.
+     *
+     * @param prefix key prefix
+     * @param name lock name
+     * @return the snapshot
+     */
+    public CompletableFuture<LockInfo> status(String prefix, String name) {
+        Keys.checkName(name);
+        Keys.checkPrefix(prefix);
+        String[] keys = Keys.of(prefix, name);
+        List<CompletableFuture<List<Object>>> per = new ArrayList<>();
+        for (RedisNode n : nodes) {
+            CompletableFuture<String> owner = n.call(c -> c.get(keys[0]));
+            CompletableFuture<Long> ttl = n.call(c -> c.pttl(keys[0]));
+            CompletableFuture<String> fence = n.call(c -> c.get(keys[1]));
+            per.add(CompletableFuture.allOf(owner, ttl, fence)
+                    .thenApply(v -> java.util.Arrays.asList((Object) owner.join(), ttl.join(), fence.join()))
+                    .exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(per.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            int answered = 0;
+            long fenceMax = 0;
+            Map<String, Integer> owners = new HashMap<>();
+            Map<String, Long> minTtl = new HashMap<>();
+            Throwable err = null;
+            for (CompletableFuture<List<Object>> f : per) {
+                List<Object> r = f.join();
+                if (r == null) {
+                    continue;
+                }
+                answered++;
+                String o = (String) r.get(0);
+                if (r.get(2) != null) {
+                    fenceMax = Math.max(fenceMax, Long.parseLong((String) r.get(2)));
+                }
+                if (o != null) {
+                    owners.merge(o, 1, Integer::sum);
+                    long t = (Long) r.get(1);
+                    minTtl.merge(o, t, Math::min);
+                }
+            }
+            if (answered < quorum) {
+                throw new LockUnavailableException("could not read lock '" + name + "': only " + answered + " of "
+                        + nodes.size() + " Redis nodes answered", err);
+            }
+            String best = null;
+            int bestCount = 0;
+            for (Map.Entry<String, Integer> e : owners.entrySet()) {
+                if (e.getValue() > bestCount) {
+                    best = e.getKey();
+                    bestCount = e.getValue();
+                }
+            }
+            boolean held = bestCount >= quorum;
+            Optional<Duration> ttl = Optional.empty();
+            if (best != null && minTtl.get(best) >= 0) {
+                ttl = Optional.of(Duration.ofMillis(minTtl.get(best)));
+            }
+            return new LockInfo(name, keys[0], held, Optional.ofNullable(best), ttl, fenceMax, bestCount, answered);
+        });
+    }
+
+    /**
+     * Lists lock names known on any node (SCAN, never KEYS) matching a glob, with their state.
+     *
+     * @param prefix key prefix
+     * @param namePattern glob over names
+     * @return snapshots of the locks, held or not
+     */
+    public CompletableFuture<List<LockInfo>> list(String prefix, String namePattern) {
+        Keys.checkPrefix(prefix);
+        if (namePattern == null || namePattern.isEmpty()) {
+            throw new IllegalArgumentException("pattern must not be empty");
+        }
+        String match = Keys.fencePattern(prefix, namePattern);
+        List<CompletableFuture<Set<String>>> scans = new ArrayList<>();
+        for (RedisNode n : nodes) {
+            scans.add(scan(n, match, ScanCursor.INITIAL, new LinkedHashSet<>(), 0).exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(scans.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
+            TreeMap<String, Boolean> names = new TreeMap<>();
+            int answered = 0;
+            for (CompletableFuture<Set<String>> s : scans) {
+                Set<String> keys = s.join();
+                if (keys == null) {
+                    continue;
+                }
+                answered++;
+                for (String k : keys) {
+                    String lockKey = Keys.lockKeyOfFence(k);
+                    if (lockKey != null && lockKey.startsWith(prefix)) {
+                        names.put(lockKey.substring(prefix.length()), Boolean.TRUE);
+                    }
+                }
+            }
+            if (answered < quorum) {
+                throw new LockUnavailableException("could not list locks: only " + answered + " of " + nodes.size()
+                        + " Redis nodes answered", null);
+            }
+            List<CompletableFuture<LockInfo>> infos = new ArrayList<>();
+            for (String name : names.keySet()) {
+                infos.add(status(prefix, name));
+            }
+            return CompletableFuture.allOf(infos.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
+                List<LockInfo> out = new ArrayList<>();
+                for (CompletableFuture<LockInfo> i : infos) {
+                    out.add(i.join());
+                }
+                return out;
+            });
+        });
+    }
+
+    private CompletableFuture<Set<String>> scan(RedisNode n, String match, ScanCursor cursor, Set<String> acc,
+            int round) {
+        if (round > 100_000) {
+            return CompletableFuture.completedFuture(acc);
+        }
+        return n.<KeyScanCursor<String>>call(c -> c.scan(cursor, ScanArgs.Builder.matches(match).limit(1000)))
+                .thenCompose(k -> {
+                    acc.addAll(k.getKeys());
+                    if (k.isFinished()) {
+                        return CompletableFuture.completedFuture(acc);
+                    }
+                    return scan(n, match, k, acc, round + 1);
+                });
+    }
+
+    /**
+     * Deletes a lock whoever holds it (operator action) and wakes one waiter.
+     *
+     * @param prefix key prefix
+     * @param name lock name
+     * @return how many nodes held it
+     */
+    public CompletableFuture<Integer> forceRelease(String prefix, String name) {
+        Keys.checkName(name);
+        Keys.checkPrefix(prefix);
+        String[] keys = Keys.of(prefix, name);
+        String[] args = {"", "", "0", "1"};
+        return Fanout.<Long>run(nodes, nodes.size(), n -> n.eval(Script.RELEASE, keys, args), (n, r) -> true)
+                .thenApply(f -> {
+                    if (f.answered() < quorum) {
+                        throw new LockUnavailableException("could not release lock '" + name + "': only "
+                                + f.answered() + " of " + nodes.size() + " Redis nodes answered", f.firstError());
+                    }
+                    int count = 0;
+                    for (int i = 0; i < nodes.size(); i++) {
+                        Long r = f.reply(i);
+                        if (r != null && r == 1L) {
+                            count++;
+                        }
+                    }
+                    return count;
+                });
+    }
+
+    static boolean isOne(Object o) {
+        return o instanceof Long l && l == 1L;
+    }
+
+    static long toLong(Object o) {
+        if (o instanceof Long l) {
+            return l;
+        }
+        if (o instanceof String s) {
+            return Long.parseLong(s);
+        }
+        throw new LockException("unexpected reply from Redis: " + o);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<CompletableFuture<?>> releases = new ArrayList<>();
+        for (LeaseImpl lease : List.copyOf(live)) {
+            releases.add(lease.closeByClient());
+        }
+        for (AcquireOp op : List.copyOf(waiters.values())) {
+            op.abandon(new IllegalStateException("the LockClient was closed while waiting"));
+        }
+        try {
+            CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]))
+                    .get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.debug("redislock: releasing leases on close did not finish: {}", e.toString());
+        }
+        clock.close();
+        for (RedisNode n : nodes) {
+            try {
+                n.close();
+            } catch (RuntimeException e) {
+                LOG.debug("redislock: closing {} failed: {}", n.display, e.toString());
+            }
+        }
+        if (resources != null) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+}

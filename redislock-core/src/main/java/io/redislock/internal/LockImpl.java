@@ -1,0 +1,102 @@
+package io.redislock.internal;
+
+import io.redislock.AcquireMode;
+import io.redislock.DistributedLock;
+import io.redislock.Lease;
+import io.redislock.LockOptions;
+import io.redislock.juc.RedisJavaLock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+
+/** A lock handle: name, options and precomputed keys; acquisitions run as {@link AcquireOp}s. */
+final class LockImpl implements DistributedLock {
+    final LockEngine engine;
+    final String[] keys;
+    private final String name;
+    private final LockOptions options;
+    private final String leaseArg;
+    private final long leaseNanos;
+    private final RedisJavaLock javaLock;
+
+    LockImpl(LockEngine engine, String name, LockOptions options) {
+        this.engine = engine;
+        this.name = name;
+        this.options = options;
+        this.keys = Keys.of(options.keyPrefix(), name);
+        this.leaseNanos = options.lease().toNanos();
+        this.leaseArg = expiring() ? Long.toString(options.lease().toMillis()) : "0";
+        this.javaLock = new RedisJavaLock(this);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LockOptions options() {
+        return options;
+    }
+
+    boolean expiring() {
+        return options.mode() == AcquireMode.LEASE;
+    }
+
+    long leaseNanos() {
+        return leaseNanos;
+    }
+
+    String leaseArg() {
+        return leaseArg;
+    }
+
+    String handoffArg(LockEngine e) {
+        return e.nodes.size() == 1 ? Long.toString(options.handoff().toMillis()) : "0";
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire() {
+        return Futures.join(tryAcquireInternal());
+    }
+
+    @Override
+    public Lease acquire(Duration wait) throws InterruptedException {
+        return Futures.await(acquireInternal(wait));
+    }
+
+    @Override
+    public CompletableFuture<Optional<Lease>> tryAcquireAsync() {
+        return Futures.on(tryAcquireInternal(), engine.callbacks);
+    }
+
+    @Override
+    public CompletableFuture<Lease> acquireAsync(Duration wait) {
+        return Futures.on(acquireInternal(wait), engine.callbacks);
+    }
+
+    private CompletableFuture<Optional<Lease>> tryAcquireInternal() {
+        engine.ensureOpen();
+        return new AcquireOp(this, 0).start().thenApply(Optional::ofNullable);
+    }
+
+    CompletableFuture<Lease> acquireInternal(Duration wait) {
+        io.redislock.internal.Checks.positive(wait, "wait");
+        engine.ensureOpen();
+        long nanos = wait.toNanos();
+        return new AcquireOp(this, nanos).start().thenApply(l -> (Lease) l);
+    }
+
+    @Override
+    public Lock asJavaLock() {
+        return javaLock;
+    }
+
+    @Override
+    public String toString() {
+        return "DistributedLock{name='" + name + "', key='" + keys[0] + "', nodes=" + engine.nodes.size()
+                + ", lease=" + TimeUnit.NANOSECONDS.toMillis(leaseNanos) + "ms}";
+    }
+}

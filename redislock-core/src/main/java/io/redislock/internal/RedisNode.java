@@ -1,0 +1,269 @@
+package io.redislock.internal;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.redislock.Ticker;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Redis server: a shared command connection, a pub/sub connection subscribed to this client's wake
+ * channel, script calls by EVALSHA (NOSCRIPT handled), and the uptime used by the delayed-restart rule.
+ * Connects lazily and never throws on an unreachable server: calls fail with the cause instead.
+ */
+final class RedisNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisNode.class);
+
+    final int index;
+    final String display;
+    private final RedisClient client;
+    private final boolean ownsClient;
+    private final RedisURI uri;
+    private final Duration timeout;
+    private final Ticker ticker;
+    private final String wakeChannel;
+    private final BiConsumer<String, String> onMessage;
+
+    private final Object mutex = new Object();
+    private volatile StatefulRedisConnection<String, String> conn;
+    private CompletableFuture<StatefulRedisConnection<String, String>> connecting;
+    private StatefulRedisPubSubConnection<String, String> pubsub;
+    private CompletableFuture<Void> subscribed;
+    private long lastSubscribeAttempt;
+    private volatile boolean closed;
+
+    /** Ticker reading at which the server started, estimated from INFO; valid when {@link #uptimeKnown}. */
+    private volatile long bootNanos;
+
+    private volatile boolean uptimeKnown;
+
+    RedisNode(
+            int index,
+            RedisClient client,
+            boolean ownsClient,
+            RedisURI uri,
+            Duration timeout,
+            Ticker ticker,
+            String wakeChannel,
+            BiConsumer<String, String> onMessage) {
+        this.index = index;
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.uri = uri;
+        this.display = Uris.display(uri);
+        this.timeout = timeout;
+        this.ticker = ticker;
+        this.wakeChannel = wakeChannel;
+        this.onMessage = onMessage;
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
+                if (connection == conn) {
+                    refreshUptime();
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == conn) {
+                    uptimeKnown = false;
+                }
+            }
+        });
+    }
+
+    /** Starts connecting (command and pub/sub) without waiting. */
+    void start() {
+        connection();
+        ensureSubscribed();
+    }
+
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
+        StatefulRedisConnection<String, String> c = conn;
+        if (c != null) {
+            return CompletableFuture.completedFuture(c);
+        }
+        synchronized (mutex) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("client is closed"));
+            }
+            if (conn != null) {
+                return CompletableFuture.completedFuture(conn);
+            }
+            if (connecting == null) {
+                CompletableFuture<StatefulRedisConnection<String, String>> f =
+                        client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+                connecting = f;
+                f.whenComplete((c2, e) -> {
+                    synchronized (mutex) {
+                        connecting = null;
+                        if (e == null) {
+                            if (closed) {
+                                c2.closeAsync();
+                            } else {
+                                conn = c2;
+                            }
+                        }
+                    }
+                    if (e == null) {
+                        refreshUptime();
+                    }
+                });
+            }
+            return connecting;
+        }
+    }
+
+    /**
+     * Runs a script; the future fails on timeout or connection failure, never hangs.
+     *
+     * @param timeoutNanos the bound for this call
+     */
+    <T> CompletableFuture<T> eval(Script script, String[] keys, long timeoutNanos, String... args) {
+        StatefulRedisConnection<String, String> c = conn;
+        CompletableFuture<T> f;
+        if (c != null) {
+            f = evalOn(c, script, keys, args);
+        } else {
+            f = connection().thenCompose(c2 -> evalOn(c2, script, keys, args));
+        }
+        return f.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    <T> CompletableFuture<T> eval(Script script, String[] keys, String... args) {
+        return eval(script, keys, timeout.toNanos(), args);
+    }
+
+    private <T> CompletableFuture<T> evalOn(
+            StatefulRedisConnection<String, String> c, Script script, String[] keys, String[] args) {
+        CompletableFuture<T> f =
+                c.async().<T>evalsha(script.sha, script.output, keys, args).toCompletableFuture();
+        return f.exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof RedisNoScriptException) {
+                return c.async().<T>eval(script.source, script.output, keys, args).toCompletableFuture();
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    /** Runs an arbitrary command set on the command connection (status, list), bounded by the timeout. */
+    <T> CompletableFuture<T> call(
+            java.util.function.Function<io.lettuce.core.api.async.RedisAsyncCommands<String, String>,
+                            io.lettuce.core.RedisFuture<T>>
+                    cmd) {
+        return connection()
+                .thenCompose(c -> cmd.apply(c.async()).toCompletableFuture())
+                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** (Re)subscribes to the wake channel if not subscribed; at most one attempt per second. */
+    CompletableFuture<Void> ensureSubscribed() {
+        synchronized (mutex) {
+            if (closed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (subscribed != null && !subscribed.isCompletedExceptionally()) {
+                return subscribed;
+            }
+            long now = ticker.nanos();
+            if (subscribed != null && now - lastSubscribeAttempt < TimeUnit.SECONDS.toNanos(1)) {
+                return subscribed;
+            }
+            lastSubscribeAttempt = now;
+            CompletableFuture<Void> s = client.connectPubSubAsync(StringCodec.UTF8, uri)
+                    .toCompletableFuture()
+                    .thenCompose(p -> {
+                        synchronized (mutex) {
+                            if (closed) {
+                                p.closeAsync();
+                                return CompletableFuture.<Void>completedFuture(null);
+                            }
+                            pubsub = p;
+                        }
+                        p.addListener(new RedisPubSubAdapter<>() {
+                            @Override
+                            public void message(String channel, String message) {
+                                onMessage.accept(channel, message);
+                            }
+                        });
+                        return p.async().subscribe(wakeChannel).toCompletableFuture();
+                    })
+                    .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            subscribed = s;
+            s.whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.debug("redislock: wake-up subscription to {} failed: {}", display, e.toString());
+                }
+            });
+            return s;
+        }
+    }
+
+    private void refreshUptime() {
+        StatefulRedisConnection<String, String> c = conn;
+        if (c == null) {
+            return;
+        }
+        long before = ticker.nanos();
+        c.async().info("server").toCompletableFuture().whenComplete((info, e) -> {
+            if (e != null || info == null) {
+                return;
+            }
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("uptime_in_seconds:")) {
+                    long up = Long.parseLong(line.substring("uptime_in_seconds:".length()).trim());
+                    bootNanos = before - TimeUnit.SECONDS.toNanos(up);
+                    uptimeKnown = true;
+                }
+            }
+        });
+    }
+
+    /**
+     * Whether this node's vote counts under the delayed-restart rule: its uptime is known and at least
+     * {@code minUptimeNanos}.
+     */
+    boolean upAtLeast(long minUptimeNanos) {
+        if (!uptimeKnown) {
+            refreshUptime();
+            return false;
+        }
+        return ticker.nanos() - bootNanos >= minUptimeNanos;
+    }
+
+    @Override
+    public void close() {
+        StatefulRedisConnection<String, String> c;
+        StatefulRedisPubSubConnection<String, String> p;
+        synchronized (mutex) {
+            closed = true;
+            c = conn;
+            p = pubsub;
+            conn = null;
+            pubsub = null;
+        }
+        if (p != null) {
+            p.close();
+        }
+        if (c != null) {
+            c.close();
+        }
+        if (ownsClient) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+}
