@@ -214,13 +214,14 @@ public final class LockEngine implements AutoCloseable {
                         quorum,
                         n -> n.eval(Script.ACQUIRE, l.keys, timeout, args),
                         (n, r) -> isOne(r.get(0)) && trusted(n))
-                .thenCompose(f -> decide(l, token, f, start));
+                .thenCompose(f -> decide(l, token, member, f, start));
     }
 
-    private CompletableFuture<Attempt> decide(LockImpl l, String token, Fanout<List<Object>> f, long start) {
+    private CompletableFuture<Attempt> decide(
+            LockImpl l, String token, String member, Fanout<List<Object>> f, long start) {
         if (!f.reached()) {
             if (nodes.size() > 1) {
-                cleanup(l, token);
+                cleanupWhereGranted(l, token, f);
             }
             return CompletableFuture.completedFuture(failed(f, start));
         }
@@ -236,6 +237,9 @@ public final class LockEngine implements AutoCloseable {
                     atMax++;
                 }
             }
+        }
+        if (!member.isEmpty()) {
+            leaveWhereRefused(l, token, member, f);
         }
         if (!stillValid(l, start)) {
             cleanup(l, token);
@@ -307,6 +311,36 @@ public final class LockEngine implements AutoCloseable {
             }
         }
         return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered(), f.errorList());
+    }
+
+    /**
+     * Releases a failed round's partial grants: on every node that granted, timed out or failed (its
+     * grant may have happened); nodes that answered "held by another owner" granted nothing.
+     */
+    private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f) {
+        String[] args = {token, "", "0", "0"};
+        for (int i = 0; i < nodes.size(); i++) {
+            Fanout.State s = f.state(i);
+            if (s == Fanout.State.NO && !isOne(f.reply(i).get(0))) {
+                continue;
+            }
+            RedisNode n = nodes.get(i);
+            n.<Long>eval(Script.RELEASE, l.keys, args).whenComplete((r, e) -> {
+                if (e != null) {
+                    LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
+                }
+            });
+        }
+    }
+
+    /** After a grant by a majority: leave the waiter queue on the nodes that refused (they queued us). */
+    private void leaveWhereRefused(LockImpl l, String token, String member, Fanout<List<Object>> f) {
+        String[] args = {token, member, "0", "0"};
+        for (int i = 0; i < nodes.size(); i++) {
+            if (f.state(i) == Fanout.State.NO && !isOne(f.reply(i).get(0))) {
+                nodes.get(i).<Long>eval(Script.RELEASE, l.keys, args);
+            }
+        }
     }
 
     /** Releases a token on every node (partial grants of a failed round, abandoned waits); fire and forget. */

@@ -79,14 +79,14 @@ final class LockImpl implements DistributedLock {
 
     private CompletableFuture<Optional<Lease>> tryAcquireInternal() {
         engine.ensureOpen();
-        return new AcquireOp(this, 0).start().thenApply(Optional::ofNullable);
+        return Futures.map(new AcquireOp(this, 0).start(), Optional::ofNullable);
     }
 
     CompletableFuture<Lease> acquireInternal(Duration wait) {
         io.redislock.internal.Checks.positive(wait, "wait");
         engine.ensureOpen();
         long nanos = wait.toNanos();
-        return new AcquireOp(this, nanos).start().thenApply(l -> (Lease) l);
+        return Futures.map(new AcquireOp(this, nanos).start(), l -> (Lease) l);
     }
 
     @Override

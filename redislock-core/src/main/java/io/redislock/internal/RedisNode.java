@@ -71,8 +71,10 @@ final class RedisNode implements AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-                if (connection == conn) {
+                StatefulRedisConnection<String, String> c = conn;
+                if (connection == c) {
                     refreshUptime();
+                    loadScripts(c);
                 }
             }
 
@@ -104,8 +106,10 @@ final class RedisNode implements AutoCloseable {
                 return CompletableFuture.completedFuture(conn);
             }
             if (connecting == null) {
-                CompletableFuture<StatefulRedisConnection<String, String>> f =
-                        client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+                CompletableFuture<StatefulRedisConnection<String, String>> f = client.connectAsync(
+                                StringCodec.UTF8, uri)
+                        .toCompletableFuture()
+                        .thenCompose(c2 -> loadScripts(c2).handle((v, e) -> c2));
                 connecting = f;
                 f.whenComplete((c2, e) -> {
                     synchronized (mutex) {
@@ -125,6 +129,16 @@ final class RedisNode implements AutoCloseable {
             }
             return connecting;
         }
+    }
+
+    /** Loads every script into the server's cache so that EVALSHA does not meet NOSCRIPT. */
+    private CompletableFuture<Void> loadScripts(StatefulRedisConnection<String, String> c) {
+        Script[] all = Script.values();
+        CompletableFuture<?>[] fs = new CompletableFuture<?>[all.length];
+        for (int i = 0; i < all.length; i++) {
+            fs[i] = c.async().scriptLoad(all[i].source).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(fs).orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**

@@ -1,0 +1,352 @@
+package io.redislock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.RedisServers;
+import io.redislock.testing.TestTimeouts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The behaviour every lock kind must show, run against real redis-servers. Subclasses choose the number
+ * of nodes (1 = single instance, 5 = Redlock); lock operations run through the blocking and the async API.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+abstract class LockContractIT {
+    /** Which API a test drives. */
+    enum Api {
+        SYNC,
+        ASYNC
+    }
+
+    protected RedisServers servers;
+    private final List<LockClient> clients = new CopyOnWriteArrayList<>();
+
+    abstract int nodes();
+
+    @BeforeEach
+    void startServers() {
+        servers = RedisServers.start(nodes());
+    }
+
+    @AfterEach
+    void stopEverything() {
+        for (LockClient c : clients) {
+            c.close();
+        }
+        try {
+            for (RedisServer s : servers.all()) {
+                if (s.isRunning() && !s.isPaused()) {
+                    // only fencing counters may remain: no lock keys, waiters or reservations
+                    assertThat(s.scanKeys("*")).allMatch(k -> k.endsWith(":fence") || k.startsWith("resource:"));
+                }
+            }
+        } finally {
+            servers.close();
+        }
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().startsWith("redislock-clock") && t.isAlive() && !t.isDaemon());
+    }
+
+    protected LockClient client() {
+        return client(LockClientOptions.builder().uris(servers.uris()));
+    }
+
+    protected LockClient client(LockClientOptions.Builder b) {
+        LockClient c = LockClient.create(b.build());
+        clients.add(c);
+        return c;
+    }
+
+    static Lease acquire(Api api, DistributedLock lock, Duration wait) throws Exception {
+        if (api == Api.SYNC) {
+            return lock.acquire(wait);
+        }
+        try {
+            return lock.acquireAsync(wait).get(wait.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    static Optional<Lease> tryAcquire(Api api, DistributedLock lock) throws Exception {
+        return api == Api.SYNC ? lock.tryAcquire() : lock.tryAcquireAsync().get(30, TimeUnit.SECONDS);
+    }
+
+    static boolean release(Api api, Lease lease) throws Exception {
+        return api == Api.SYNC ? lease.release() : lease.releaseAsync().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The key holds our token on a majority of nodes. */
+    protected int nodesHolding(String key, String token) {
+        int n = 0;
+        for (RedisServer s : servers.all()) {
+            if (s.isRunning() && !s.isPaused() && token.equals(s.command("GET", key))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    protected int majority() {
+        return nodes() / 2 + 1;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Api.class)
+    void grantedLockIsStoredAsPlainTokenWithExpiryOnAMajority(Api api) throws Exception {
+        LockClient c = client();
+        Lease lease = acquire(api, c.lock("contract-plain"), Duration.ofSeconds(5));
+        assertThat(lease.isHeld()).isTrue();
+        assertThat(lease.token()).contains("@").contains(":");
+        assertThat(nodesHolding("contract-plain", lease.token())).isGreaterThanOrEqualTo(majority());
+        long pttl = (Long) servers.get(0).command("PTTL", "contract-plain");
+        assertThat(pttl).isBetween(1L, 30_000L);
+        assertThat(lease.remainingValidity()).isPositive().isLessThan(Duration.ofSeconds(30));
+        assertThat(release(api, lease)).isTrue();
+        assertThat(nodesHolding("contract-plain", lease.token())).isZero();
+        assertThat(lease.isHeld()).isFalse();
+        assertThat(release(api, lease)).as("release is idempotent").isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Api.class)
+    void tryAcquireReturnsEmptyWhileAnotherOwnerHoldsIt(Api api) throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        try (Lease held = acquire(api, a.lock("contract-try"), Duration.ofSeconds(5))) {
+            assertThat(tryAcquire(api, b.lock("contract-try"))).isEmpty();
+            assertThat(tryAcquire(api, a.lock("contract-try"))).as("a second acquisition by the same client").isEmpty();
+            assertThat(held.isHeld()).isTrue();
+        }
+        Optional<Lease> after = tryAcquire(api, b.lock("contract-try"));
+        assertThat(after).isPresent();
+        after.get().close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Api.class)
+    void waitingAcquirerTimesOutWithTypedException(Api api) throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        try (Lease held = acquire(api, a.lock("contract-timeout"), Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> acquire(api, b.lock("contract-timeout"), Duration.ofMillis(300)))
+                    .isInstanceOf(LockTimeoutException.class)
+                    .hasMessageContaining("contract-timeout");
+            assertThat(held.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void mutualExclusionWithEightClientsKeepsACounterExact() throws Exception {
+        int workers = 8;
+        int perWorker = 25;
+        RedisServer resource = servers.get(0);
+        resource.command("SET", "resource:counter", "0");
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                LockClient c = client();
+                DistributedLock lock = c.lock("contract-counter");
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < perWorker; i++) {
+                        try (Lease lease = lock.acquire(TestTimeouts.scaled(Duration.ofSeconds(60)))) {
+                            long v = Long.parseLong((String) resource.command("GET", "resource:counter"));
+                            resource.command("SET", "resource:counter", Long.toString(v + 1));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(110, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(resource.command("GET", "resource:counter")).isEqualTo(Integer.toString(workers * perWorker));
+    }
+
+    @Test
+    void fencingTokensStrictlyIncreaseAcrossHolders() throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        long last = 0;
+        for (int i = 0; i < 20; i++) {
+            LockClient c = i % 2 == 0 ? a : b;
+            try (Lease lease = c.lock("contract-fence").acquire(Duration.ofSeconds(5))) {
+                assertThat(lease.fencingToken()).isGreaterThan(last);
+                last = lease.fencingToken();
+            }
+        }
+    }
+
+    @Test
+    void releaseNeverDeletesAnotherOwnersLock() throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        LockOptions shortLease = LockOptions.builder().lease(Duration.ofMillis(200)).autoRenew(false).build();
+        Lease first = a.lock("contract-stale", shortLease).acquire(Duration.ofSeconds(5));
+        Lease second = b.lock("contract-stale").acquire(TestTimeouts.scaled(Duration.ofSeconds(10)));
+        assertThat(first.isHeld()).isFalse();
+        assertThat(first.release()).as("releasing an expired lease reports it").isFalse();
+        assertThat(nodesHolding("contract-stale", second.token())).isGreaterThanOrEqualTo(majority());
+        assertThat(second.isHeld()).isTrue();
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        assertThatThrownBy(first::close).isInstanceOf(LockLostException.class).hasMessageContaining("contract-stale");
+        assertThatThrownBy(() -> first.extend(Duration.ofSeconds(1))).isInstanceOf(LockLostException.class);
+        second.close();
+    }
+
+    @Test
+    void autoRenewalKeepsTheLockThreeLeasesLong() throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        LockOptions opts = LockOptions.builder().lease(Duration.ofMillis(600)).build();
+        try (Lease lease = a.lock("contract-renew", opts).acquire(Duration.ofSeconds(5))) {
+            CompletableFuture<LeaseLostEvent> lost = lease.lost();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1800);
+            int checks = 0;
+            while (System.nanoTime() < end && checks < 200) {
+                assertThat(b.lock("contract-renew", opts).tryAcquire()).isEmpty();
+                Thread.sleep(100);
+                checks++;
+            }
+            assertThat(lease.isHeld()).isTrue();
+            assertThat(lost).isNotDone();
+            assertThat(nodesHolding("contract-renew", lease.token())).isGreaterThanOrEqualTo(majority());
+        }
+    }
+
+    @Test
+    void lostLeaseIsSignalledWhenTheKeyIsDeletedBehindTheHoldersBack() throws Exception {
+        LockClient a = client();
+        LockOptions opts = LockOptions.builder().lease(Duration.ofMillis(600)).build();
+        Lease lease = a.lock("contract-deleted", opts).acquire(Duration.ofSeconds(5));
+        AtomicInteger listenerCalls = new AtomicInteger();
+        lease.onLost(e -> listenerCalls.incrementAndGet());
+        for (RedisServer s : servers.all()) {
+            s.command("DEL", "contract-deleted");
+        }
+        LeaseLostEvent ev = lease.lost().get(TestTimeouts.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(ev.reason()).isEqualTo(LeaseLostEvent.Reason.NOT_OWNER);
+        assertThat(ev.name()).isEqualTo("contract-deleted");
+        assertThat(lease.isHeld()).isFalse();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> listenerCalls.get() == 1);
+        assertThat(lease.release()).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Api.class)
+    void waiterWakesOnReleaseWithoutPolling(Api api) throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        // a retry delay far longer than the test: only the release notification can wake the waiter in time
+        LockOptions patient = LockOptions.builder()
+                .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(60)).maxDelay(Duration.ofSeconds(60)).build())
+                .build();
+        Lease held = a.lock("contract-wake").acquire(Duration.ofSeconds(5));
+        for (RedisServer s : servers.all()) {
+            s.resetStats();
+        }
+        CompletableFuture<Lease> waiter = b.lock("contract-wake", patient).acquireAsync(Duration.ofSeconds(100));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> servers.get(0).commandCalls().getOrDefault("evalsha", 0L)
+                        + servers.get(0).commandCalls().getOrDefault("eval", 0L) >= 1);
+        Thread.sleep(300); // a polling waiter would show more attempts here
+        assertThat(release(api, held)).isTrue();
+        Lease got = waiter.get(TestTimeouts.scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(got.isHeld()).isTrue();
+        // per node: 1 failed attempt + 1 release + 1 successful attempt (Redlock: the first wake-up may come
+        // from a node whose peers have not processed the release yet, costing one more round)
+        java.util.Map<String, Long> calls = servers.get(0).commandCalls();
+        assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L))
+                .isLessThanOrEqualTo(nodes() == 1 ? 3L : 5L);
+        got.close();
+    }
+
+    @Test
+    void javaLockAdapterIsReentrantPerThreadAndExclusiveAcrossClients() throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        java.util.concurrent.locks.Lock la = a.lock("contract-juc").asJavaLock();
+        java.util.concurrent.locks.Lock lb = b.lock("contract-juc").asJavaLock();
+        la.lock();
+        la.lock();
+        assertThat(lb.tryLock()).isFalse();
+        CompletableFuture<Throwable> other = CompletableFuture.supplyAsync(() -> {
+            try {
+                la.unlock();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        assertThat(other.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalMonitorStateException.class);
+        la.unlock();
+        assertThat(lb.tryLock()).as("still held after one of two unlocks").isFalse();
+        la.unlock();
+        assertThat(lb.tryLock(5, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(la::newCondition).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(la::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        lb.unlock();
+    }
+
+    @Test
+    void cancelledWaitLeavesNothingHeld() throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        Lease held = a.lock("contract-cancel").acquire(Duration.ofSeconds(5));
+        CompletableFuture<Lease> waiter = b.lock("contract-cancel").acquireAsync(Duration.ofSeconds(60));
+        Thread.sleep(100);
+        waiter.cancel(true);
+        held.close();
+        // a cancelled waiter may still have been woken (and the lock reserved for it for the hand-off time)
+        try (Lease again = a.lock("contract-cancel").acquire(Duration.ofSeconds(5))) {
+            assertThat(again.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void interruptedAcquireThrowsInterruptedExceptionAndHoldsNothing() throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        Lease held = a.lock("contract-interrupt").acquire(Duration.ofSeconds(5));
+        CompletableFuture<Throwable> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                b.lock("contract-interrupt").acquire(Duration.ofSeconds(60));
+                result.complete(null);
+            } catch (Throwable e) {
+                result.complete(e);
+            }
+        });
+        t.start();
+        Thread.sleep(200);
+        t.interrupt();
+        assertThat(result.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        held.close();
+        // a cancelled waiter may still have been woken (and the lock reserved for it for the hand-off time)
+        try (Lease again = a.lock("contract-interrupt").acquire(Duration.ofSeconds(5))) {
+            assertThat(again.isHeld()).isTrue();
+        }
+    }
+}
