@@ -163,8 +163,17 @@ public final class LockEngine implements AutoCloseable {
         return quorum;
     }
 
-    long driftNanos(long leaseNanos) {
-        return (long) (leaseNanos * options.driftFactor()) + FIXED_DRIFT_NANOS;
+    /**
+     * The validity deadline of a grant: {@code start + lease - drift}, drift = {@code lease × driftFactor +
+     * 2 ms}, where {@code start} was read from the monotonic clock before the first request was sent.
+     *
+     * @param startNanos ticker reading before the first request
+     * @param leaseNanos the lease
+     * @param driftFactor the clock drift allowance per unit of lease
+     * @return the deadline on the same ticker
+     */
+    public static long validUntil(long startNanos, long leaseNanos, double driftFactor) {
+        return startNanos + leaseNanos - ((long) (leaseNanos * driftFactor) + FIXED_DRIFT_NANOS);
     }
 
     /** Per-node timeout of one round: the command timeout for one node, small relative to the lease for several. */
@@ -288,7 +297,7 @@ public final class LockEngine implements AutoCloseable {
     }
 
     long validUntil(long leaseNanos, long start) {
-        return start + leaseNanos - driftNanos(leaseNanos);
+        return validUntil(start, leaseNanos, options.driftFactor());
     }
 
     private Attempt failed(Fanout<List<Object>> f, long start) {

@@ -1,0 +1,55 @@
+package io.redislock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.WithRedis;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Validity is measured on the injected monotonic ticker, not on Redis' TTL or the wall clock. */
+@WithRedis
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ManualTickerIT {
+    private final AtomicLong now = new AtomicLong(-1_000_000_000L);
+
+    @Test
+    void leaseStopsBeingHeldWhenTheTickerPassesItsDeadlineEvenIfTheKeyLives(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get).build())) {
+            LockOptions o = LockOptions.builder().lease(Duration.ofSeconds(10)).autoRenew(false).build();
+            Lease lease = c.lock("ticker", o).acquire(Duration.ofSeconds(5));
+            // lease 10 s - drift (100 ms + 2 ms)
+            assertThat(lease.remainingValidity()).isEqualTo(Duration.ofMillis(10_000 - 102));
+            now.addAndGet(Duration.ofMillis(9_000).toNanos());
+            assertThat(lease.isHeld()).isTrue();
+            now.addAndGet(Duration.ofMillis(898).toNanos());
+            assertThat(lease.isHeld()).as("validity ends before the key's TTL").isFalse();
+            assertThat(redis.command("GET", "ticker")).isEqualTo(lease.token());
+            LeaseLostEvent ev = lease.lost().get(10, TimeUnit.SECONDS);
+            assertThat(ev.reason()).isEqualTo(LeaseLostEvent.Reason.EXPIRED);
+            assertThat(lease.release()).isFalse();
+            assertThat(redis.command("EXISTS", "ticker")).as("the stale key is still cleaned up").isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void renewalMovesTheDeadlineOnTheTicker(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get).build())) {
+            LockOptions o = LockOptions.builder().lease(Duration.ofSeconds(3)).build();
+            Lease lease = c.lock("ticker-renew", o).acquire(Duration.ofSeconds(5));
+            for (int i = 0; i < 5; i++) {
+                now.addAndGet(Duration.ofMillis(1_100).toNanos());
+                long before = lease.remainingValidity().toMillis();
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> lease.remainingValidity().toMillis() > before);
+            }
+            assertThat(lease.isHeld()).isTrue();
+            assertThat(lease.lost()).isNotDone();
+            lease.close();
+        }
+    }
+}

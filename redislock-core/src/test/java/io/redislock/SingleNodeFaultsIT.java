@@ -1,0 +1,228 @@
+package io.redislock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.redislock.testing.JvmProcess;
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.TestTimeouts;
+import io.redislock.testing.WithRedis;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Faults on a single Redis: holder death, Redis death and restart, and what the holder is told. */
+@WithRedis
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class SingleNodeFaultsIT {
+
+    /** Child JVM: takes the lock and reports it, then sleeps until killed. */
+    public static final class Holder {
+        public static void main(String[] args) throws Exception {
+            LockClient c = LockClient.create(args[0]);
+            LockOptions o = LockOptions.builder().lease(Duration.ofMillis(Long.parseLong(args[2]))).build();
+            Lease l = c.lock(args[1], o).acquire(Duration.ofSeconds(10));
+            System.out.println("ACQUIRED " + l.fencingToken());
+            Thread.sleep(600_000);
+        }
+    }
+
+    @Test
+    void expiryFreesTheLockAfterItsHolderIsKilled(RedisServer redis) throws Exception {
+        try (JvmProcess child = JvmProcess.start(Holder.class, redis.uri(), "orphan", "1000");
+                LockClient c = LockClient.create(redis.uri())) {
+            String line = child.awaitLine(s -> s.startsWith("ACQUIRED"), TestTimeouts.scaled(Duration.ofSeconds(30)));
+            long childFence = Long.parseLong(line.substring("ACQUIRED ".length()));
+            assertThat(c.lock("orphan").tryAcquire()).as("held by the live child").isEmpty();
+            child.kill();
+            try (Lease lease = c.lock("orphan").acquire(TestTimeouts.scaled(Duration.ofSeconds(10)))) {
+                assertThat(lease.fencingToken()).isGreaterThan(childFence);
+            }
+        }
+    }
+
+    @Test
+    void fencingTokensKeepIncreasingAfterRedisRestartsEmpty(RedisServer redis) throws Exception {
+        long before;
+        try (LockClient c = LockClient.create(redis.uri())) {
+            try (Lease l = c.lock("restart-fence").acquire(Duration.ofSeconds(5))) {
+                before = l.fencingToken();
+            }
+        }
+        redis.kill();
+        redis.restart();
+        assertThat(redis.dbSize()).isZero();
+        try (LockClient c = LockClient.create(redis.uri());
+                Lease l = c.lock("restart-fence").acquire(Duration.ofSeconds(5))) {
+            assertThat(l.fencingToken()).isGreaterThan(before);
+        }
+    }
+
+    @Test
+    void holderIsToldAtTheValidityDeadlineWhenRedisDiesAndCanRelockAfterRestart(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder()
+                .uris(redis.uri())
+                .commandTimeout(Duration.ofMillis(500))
+                .build())) {
+            LockOptions o = LockOptions.builder().lease(Duration.ofMillis(900)).build();
+            Lease lease = c.lock("dies", o).acquire(Duration.ofSeconds(5));
+            redis.kill();
+            LeaseLostEvent ev = lease.lost().get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(ev.reason()).isEqualTo(LeaseLostEvent.Reason.RENEWAL_FAILED);
+            assertThat(lease.isHeld()).isFalse();
+            assertThat(lease.remainingValidity()).isZero();
+            redis.restart();
+            try (Lease again = c.lock("dies", o).acquire(TestTimeouts.scaled(Duration.ofSeconds(15)))) {
+                assertThat(again.isHeld()).isTrue();
+                assertThat(again.fencingToken()).isGreaterThan(lease.fencingToken());
+            }
+        }
+    }
+
+    @Test
+    void leaseIsNeverReportedHeldAfterItsValidityEndsWhileRedisIsHung(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder()
+                .uris(redis.uri())
+                .commandTimeout(Duration.ofSeconds(5))
+                .build())) {
+            LockOptions o = LockOptions.builder().lease(Duration.ofMillis(600)).build();
+            Lease lease = c.lock("hung", o).acquire(Duration.ofSeconds(5));
+            redis.pause();
+            try {
+                LeaseLostEvent ev = lease.lost().get(TestTimeouts.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(ev.reason()).isEqualTo(LeaseLostEvent.Reason.RENEWAL_FAILED);
+                assertThat(lease.isHeld()).isFalse();
+            } finally {
+                redis.resume();
+            }
+        }
+    }
+
+    @Test
+    void unreachableRedisFailsFastWithATypedExceptionWithoutThePassword() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+        String uri = "redis://:s3cr3t-pw@127.0.0.1:" + closedPort;
+        try (LockClient c = LockClient.create(LockClientOptions.builder()
+                .uris(uri)
+                .connectTimeout(Duration.ofMillis(500))
+                .commandTimeout(Duration.ofMillis(500))
+                .build())) {
+            assertThat(c.toString()).doesNotContain("s3cr3t-pw");
+            assertThatThrownBy(() -> c.lock("nowhere").tryAcquire())
+                    .isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("nowhere")
+                    .satisfies(e -> assertThat(stackText(e)).doesNotContain("s3cr3t-pw"));
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> c.lock("nowhere").acquire(Duration.ofMillis(800)))
+                    .isInstanceOf(LockUnavailableException.class)
+                    .satisfies(e -> assertThat(stackText(e)).doesNotContain("s3cr3t-pw"));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TestTimeouts.scaled(Duration.ofSeconds(10)));
+            assertThatThrownBy(() -> c.lock("nowhere").acquireAsync(Duration.ofMillis(300)).join())
+                    .hasCauseInstanceOf(LockUnavailableException.class);
+        }
+    }
+
+    @Test
+    void passwordsWorkAndNeverAppearInErrors() throws Exception {
+        try (RedisServer secured = RedisServer.start("--requirepass", "pa55-word")) {
+            try (LockClient ok = LockClient.create(LockClientOptions.builder()
+                            .uris("redis://127.0.0.1:" + secured.port())
+                            .password("pa55-word")
+                            .build());
+                    Lease l = ok.lock("secured").acquire(Duration.ofSeconds(5))) {
+                assertThat(l.isHeld()).isTrue();
+                assertThat(ok.options().toString()).doesNotContain("pa55-word");
+            }
+            try (LockClient bad = LockClient.create(LockClientOptions.builder()
+                    .uris("redis://:wrong-pa55@127.0.0.1:" + secured.port())
+                    .commandTimeout(Duration.ofMillis(500))
+                    .build())) {
+                assertThatThrownBy(() -> bad.lock("secured").tryAcquire())
+                        .isInstanceOf(LockUnavailableException.class)
+                        .satisfies(e -> assertThat(stackText(e)).doesNotContain("wrong-pa55"));
+            }
+        }
+    }
+
+    @Test
+    void aProcessUsingThePlainSetNxConventionIsExcludedBothWays(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(redis.uri())) {
+            // another language's client: SET key token NX PX
+            assertThat(redis.command("SET", "interop", "python-token", "NX", "PX", "30000")).isEqualTo("OK");
+            assertThat(c.lock("interop").tryAcquire()).isEmpty();
+            redis.command("DEL", "interop");
+            try (Lease l = c.lock("interop").acquire(Duration.ofSeconds(5))) {
+                assertThat(redis.command("GET", "interop")).isEqualTo(l.token());
+                assertThat(redis.command("SET", "interop", "python-token", "NX", "PX", "30000")).isNull();
+            }
+        }
+    }
+
+    @Test
+    void noExpiryModeWritesAKeyWithoutTtlAndReleasesIt(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(redis.uri())) {
+            LockOptions o = LockOptions.builder().mode(AcquireMode.NO_EXPIRY).build();
+            Lease l = c.lock("forever", o).acquire(Duration.ofSeconds(5));
+            assertThat(redis.command("PTTL", "forever")).isEqualTo(-1L);
+            assertThat(l.isHeld()).isTrue();
+            assertThat(l.remainingValidity()).isGreaterThan(Duration.ofDays(365));
+            assertThat(c.lock("forever", o).tryAcquire()).isEmpty();
+            assertThatThrownBy(() -> l.extend(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
+            assertThat(l.release()).isTrue();
+            assertThat(redis.command("EXISTS", "forever")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void extendProlongsOnlyOurOwnLease(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(redis.uri())) {
+            LockOptions o = LockOptions.builder().lease(Duration.ofSeconds(2)).autoRenew(false).build();
+            try (Lease l = c.lock("ext", o).acquire(Duration.ofSeconds(5))) {
+                l.extend(Duration.ofSeconds(20));
+                assertThat((Long) redis.command("PTTL", "ext")).isGreaterThan(10_000L);
+                assertThat(l.remainingValidity()).isGreaterThan(Duration.ofSeconds(10));
+                redis.command("SET", "ext", "someone-else", "PX", "30000");
+                assertThatThrownBy(() -> l.extend(Duration.ofSeconds(20))).isInstanceOf(LockLostException.class);
+                assertThat(redis.command("GET", "ext")).isEqualTo("someone-else");
+                assertThat((Long) redis.command("PTTL", "ext")).isLessThanOrEqualTo(30_000L);
+                assertThat(l.isHeld()).isFalse();
+                assertThatThrownBy(l::close).isInstanceOf(LockLostException.class);
+                assertThat(redis.command("GET", "ext")).as("never deletes another owner's lock").isEqualTo("someone-else");
+            }
+        }
+    }
+
+    @Test
+    void retriedGrantWithTheSameTokenCountsAsGrantedAndReleaseIsIdempotent(RedisServer redis) throws Exception {
+        String script = new String(
+                LockEngineScripts.read("acquire"), java.nio.charset.StandardCharsets.UTF_8);
+        Object first = redis.command("EVAL", script, "4", "retry", "{retry}:fence", "{retry}:waiters", "{retry}:handoff",
+                "tok-1", "30000", "", "1000");
+        Object second = redis.command("EVAL", script, "4", "retry", "{retry}:fence", "{retry}:waiters", "{retry}:handoff",
+                "tok-1", "30000", "", "1000");
+        assertThat(first).isEqualTo(second);
+        assertThat(((java.util.List<?>) first).get(0)).isEqualTo(1L);
+        Object other = redis.command("EVAL", script, "4", "retry", "{retry}:fence", "{retry}:waiters", "{retry}:handoff",
+                "tok-2", "30000", "", "1000");
+        assertThat(((java.util.List<?>) other).get(0)).isEqualTo(0L);
+        String release = new String(LockEngineScripts.read("release"), java.nio.charset.StandardCharsets.UTF_8);
+        String[] keys = {"retry", "{retry}:fence", "{retry}:waiters", "{retry}:handoff"};
+        assertThat(redis.command("EVAL", release, "4", keys[0], keys[1], keys[2], keys[3], "tok-2", "", "0", "0")).isEqualTo(0L);
+        assertThat(redis.command("GET", "retry")).isEqualTo("tok-1");
+        assertThat(redis.command("EVAL", release, "4", keys[0], keys[1], keys[2], keys[3], "tok-1", "", "0", "0")).isEqualTo(1L);
+        assertThat(redis.command("EVAL", release, "4", keys[0], keys[1], keys[2], keys[3], "tok-1", "", "0", "0")).isEqualTo(0L);
+        Optional<?> none = Optional.ofNullable(redis.command("GET", "retry"));
+        assertThat(none).isEmpty();
+    }
+
+    private static String stackText(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+}
