@@ -92,7 +92,7 @@ public final class LockClientOptions {
 
     /**
      * The per-node timeout of a Redlock attempt (several URIs): a node that does not answer within
-     * {@code min(nodeTimeout, lease / 10)} is counted as a "no" for that attempt.
+     * {@code min(nodeTimeout, lease / 5)} is counted as a "no" for that attempt.
      *
      * @return the per-node timeout
      */

@@ -52,17 +52,22 @@ abstract class LockContractIT {
             c.close();
         }
         try {
-            for (RedisServer s : servers.all()) {
-                if (s.isRunning() && !s.isPaused()) {
-                    // only fencing counters may remain: no lock keys, waiters or reservations
-                    assertThat(s.scanKeys("*")).allMatch(k -> k.endsWith(":fence") || k.startsWith("resource:"));
+            // only fencing counters may remain: no lock keys, waiters or reservations (releases on the
+            // minority of nodes may still be in flight when a Redlock release returns)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                for (RedisServer s : servers.all()) {
+                    if (s.isRunning() && !s.isPaused()) {
+                        assertThat(s.scanKeys("*")).allMatch(k -> k.endsWith(":fence") || k.startsWith("resource:"));
+                    }
                 }
-            }
+            });
         } finally {
             servers.close();
         }
-        assertThat(Thread.getAllStackTraces().keySet())
-                .noneMatch(t -> t.getName().startsWith("redislock-clock") && t.isAlive() && !t.isDaemon());
+        // no renewal (clock) thread survives its client
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet()
+                .stream()
+                .noneMatch(t -> t.getName().startsWith("redislock-clock") && t.isAlive()));
     }
 
     protected LockClient client() {
@@ -117,11 +122,17 @@ abstract class LockContractIT {
         assertThat(lease.isHeld()).isTrue();
         assertThat(lease.token()).contains("@").contains(":");
         assertThat(nodesHolding("contract-plain", lease.token())).isGreaterThanOrEqualTo(majority());
-        long pttl = (Long) servers.get(0).command("PTTL", "contract-plain");
-        assertThat(pttl).isBetween(1L, 30_000L);
+        for (RedisServer s : servers.all()) {
+            if (lease.token().equals(s.command("GET", "contract-plain"))) {
+                assertThat((Long) s.command("PTTL", "contract-plain")).isBetween(1L, 30_000L);
+            }
+        }
         assertThat(lease.remainingValidity()).isPositive().isLessThan(Duration.ofSeconds(30));
         assertThat(release(api, lease)).isTrue();
-        assertThat(nodesHolding("contract-plain", lease.token())).isZero();
+        // release returns once a majority confirmed; the other nodes follow
+        assertThat(nodesHolding("contract-plain", lease.token())).isLessThanOrEqualTo(nodes() - majority());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> nodesHolding("contract-plain", lease.token()) == 0);
         assertThat(lease.isHeld()).isFalse();
         assertThat(release(api, lease)).as("release is idempotent").isTrue();
     }
@@ -220,10 +231,10 @@ abstract class LockContractIT {
     void autoRenewalKeepsTheLockThreeLeasesLong() throws Exception {
         LockClient a = client();
         LockClient b = client();
-        LockOptions opts = LockOptions.builder().lease(Duration.ofMillis(600)).build();
+        LockOptions opts = LockOptions.builder().lease(Duration.ofMillis(900)).build();
         try (Lease lease = a.lock("contract-renew", opts).acquire(Duration.ofSeconds(5))) {
             CompletableFuture<LeaseLostEvent> lost = lease.lost();
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1800);
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2700);
             int checks = 0;
             while (System.nanoTime() < end && checks < 200) {
                 assertThat(b.lock("contract-renew", opts).tryAcquire()).isEmpty();
@@ -275,11 +286,12 @@ abstract class LockContractIT {
         assertThat(release(api, held)).isTrue();
         Lease got = waiter.get(TestTimeouts.scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS);
         assertThat(got.isHeld()).isTrue();
-        // per node: 1 failed attempt + 1 release + 1 successful attempt (Redlock: the first wake-up may come
-        // from a node whose peers have not processed the release yet, costing one more round)
+        // per node: 1 failed attempt + 1 release + 1 successful attempt. Redlock retries once a majority
+        // reported the release; under load a node may not have processed it yet, which costs at most one more
+        // wake-driven round (attempt + cleanup). A polling waiter would show dozens here.
         java.util.Map<String, Long> calls = servers.get(0).commandCalls();
         assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L))
-                .isLessThanOrEqualTo(nodes() == 1 ? 3L : 5L);
+                .isLessThanOrEqualTo(nodes() == 1 ? 3L : 6L);
         got.close();
     }
 

@@ -220,6 +220,23 @@ class SingleNodeFaultsIT {
         assertThat(none).isEmpty();
     }
 
+    @Test
+    void anExistingLettuceClientCanBeUsedAndIsLeftRunning(RedisServer redis) throws Exception {
+        io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(redis.uri());
+        io.lettuce.core.RedisClient lettuce = io.lettuce.core.RedisClient.create(uri);
+        try {
+            try (LockClient c = LockClient.create(lettuce, uri);
+                    Lease l = c.lock("wrapped").acquire(Duration.ofSeconds(5))) {
+                assertThat(redis.command("GET", "wrapped")).isEqualTo(l.token());
+            }
+            try (var conn = lettuce.connect()) {
+                assertThat(conn.sync().ping()).isEqualTo("PONG");
+            }
+        } finally {
+            lettuce.shutdown();
+        }
+    }
+
     private static String stackText(Throwable t) {
         java.io.StringWriter w = new java.io.StringWriter();
         t.printStackTrace(new java.io.PrintWriter(w));

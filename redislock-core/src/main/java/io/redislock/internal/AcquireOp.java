@@ -23,6 +23,9 @@ final class AcquireOp implements Clockwork.Item {
     private final CompletableFuture<LeaseImpl> result = new CompletableFuture<>();
     private volatile CompletableFuture<Void> signal = new CompletableFuture<>();
     private volatile long retryAt = Long.MAX_VALUE;
+    private final java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many release notifications mean "a majority released": 1 for one node. */
+    private volatile int wakeThreshold = 1;
     private int attempts;
 
     AcquireOp(LockImpl lock, long waitNanos) {
@@ -54,11 +57,12 @@ final class AcquireOp implements Clockwork.Item {
         if (result.isDone()) {
             return;
         }
+        wakes.set(0);
         signal = new CompletableFuture<>();
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
         engine.attempt(lock, token, member, keep).whenComplete((a, e) -> {
             if (e != null) {
-                a = new Attempt(false, 0, 0, false, -1, 0, java.util.List.of(Futures.unwrap(e)));
+                a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)));
             }
             onAttempt(a);
         });
@@ -86,6 +90,11 @@ final class AcquireOp implements Clockwork.Item {
         if (waitNanos == 0 || now >= deadline) {
             finish(a);
             return;
+        }
+        // with several nodes, retry once a majority reported a release, not on the first message
+        wakeThreshold = Math.max(1, engine.quorum - a.yes());
+        if (wakes.get() >= wakeThreshold) {
+            signal.complete(null);
         }
         long delay = lock.options().retry().delayNanos(attempts++);
         if (a.ttlHintMs() >= 0) {
@@ -121,9 +130,11 @@ final class AcquireOp implements Clockwork.Item {
         }
     }
 
-    /** A release notification for this waiter's token. */
+    /** A release notification for this waiter's token (one per node that released). */
     void wake() {
-        signal.complete(null);
+        if (wakes.incrementAndGet() >= wakeThreshold) {
+            signal.complete(null);
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.List;
  * @param held whether at least one node answered that another owner holds the lock
  * @param ttlHintMs smallest remaining TTL of what blocks the caller, -1 if unknown or no expiry
  * @param answered how many nodes answered
+ * @param yes how many nodes voted yes (trusted grants)
  * @param errors the failures of the nodes that did not answer
  */
 record Attempt(
@@ -20,9 +21,10 @@ record Attempt(
         boolean held,
         long ttlHintMs,
         int answered,
+        int yes,
         List<Throwable> errors) {
 
     static Attempt granted(long fence, long startNanos, int answered) {
-        return new Attempt(true, fence, startNanos, false, -1, answered, List.of());
+        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of());
     }
 }

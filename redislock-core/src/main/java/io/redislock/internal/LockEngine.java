@@ -182,7 +182,7 @@ public final class LockEngine implements AutoCloseable {
         if (nodes.size() == 1) {
             return cmd;
         }
-        long t = Math.min(options.nodeTimeout().toNanos(), leaseNanos / 10);
+        long t = Math.min(options.nodeTimeout().toNanos(), leaseNanos / 5);
         return Math.max(t, TimeUnit.MILLISECONDS.toNanos(5));
     }
 
@@ -253,7 +253,7 @@ public final class LockEngine implements AutoCloseable {
         if (!stillValid(l, start)) {
             cleanup(l, token);
             return CompletableFuture.completedFuture(
-                    new Attempt(false, 0, start, false, 0, f.answered(), List.of()));
+                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of()));
         }
         if (atMax >= quorum) {
             return CompletableFuture.completedFuture(Attempt.granted(fence, start, f.answered()));
@@ -285,7 +285,7 @@ public final class LockEngine implements AutoCloseable {
                     }
                     cleanup(l, token);
                     List<Throwable> errs = w.errorList();
-                    return new Attempt(false, 0, start, false, 0, f.answered(), errs);
+                    return new Attempt(false, 0, start, false, 0, f.answered(), 0, errs);
                 });
     }
 
@@ -319,7 +319,7 @@ public final class LockEngine implements AutoCloseable {
                 }
             }
         }
-        return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered(), f.errorList());
+        return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered(), f.yes(), f.errorList());
     }
 
     /**

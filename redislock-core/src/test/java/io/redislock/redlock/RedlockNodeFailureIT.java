@@ -1,0 +1,316 @@
+package io.redislock.redlock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import io.redislock.DistributedLock;
+import io.redislock.Lease;
+import io.redislock.LockClient;
+import io.redislock.LockOptions;
+import io.redislock.LockTimeoutException;
+import io.redislock.LockUnavailableException;
+import io.redislock.RetryPolicy;
+import io.redislock.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Redlock on five nodes while some of them are killed or hung (SIGSTOP). */
+@Tag("fault")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RedlockNodeFailureIT extends RedlockTestSupport {
+    /** When the two nodes die relative to the workers' start. */
+    enum KillTime {
+        BEFORE_START,
+        MID_RUN
+    }
+
+    @ParameterizedTest
+    @EnumSource(KillTime.class)
+    void eightClientsStayExclusiveWhileTwoOfFiveNodesAreKilled(KillTime when) throws Exception {
+        int workers = 8;
+        int perWorker = 15;
+        int total = workers * perWorker;
+        RedisServer resource = extraServer();
+        resource.command("SET", "counter", "0");
+        // a grant left behind by a failed round would block everyone for a lease: keep that bounded
+        LockOptions opts = LockOptions.builder().lease(Duration.ofSeconds(10)).build();
+        List<DistributedLock> locks = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            locks.add(connectedClient().lock("mutex-counter", opts));
+        }
+        if (when == KillTime.BEFORE_START) {
+            servers.get(3).kill();
+            servers.get(4).kill();
+        }
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger lostAtRelease = new AtomicInteger();
+        AtomicInteger unconfirmedReleases = new AtomicInteger();
+        List<Long> fences = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (DistributedLock lock : locks) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perWorker; i++) {
+                        Lease lease = lock.acquire(scaled(Duration.ofSeconds(30)));
+                        try {
+                            if (inside.incrementAndGet() != 1) {
+                                overlaps.incrementAndGet();
+                            }
+                            fences.add(lease.fencingToken());
+                            long v = Long.parseLong((String) resource.command("GET", "counter"));
+                            Thread.yield();
+                            resource.command("SET", "counter", Long.toString(v + 1));
+                            inside.decrementAndGet();
+                        } finally {
+                            release(lease, lostAtRelease, unconfirmedReleases);
+                        }
+                        done.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            if (when == KillTime.MID_RUN) {
+                await().atMost(scaled(Duration.ofSeconds(30))).until(() -> done.get() >= total / 3);
+                servers.get(3).kill();
+                servers.get(4).kill();
+            }
+            for (Future<?> f : futures) {
+                f.get(scaled(Duration.ofSeconds(50)).toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        assertThat(overlaps).as("critical sections that overlapped").hasValue(0);
+        assertThat(resource.command("GET", "counter")).isEqualTo(Integer.toString(total));
+        assertThat(lostAtRelease).as("leases found lost at release").hasValue(0);
+        assertThat(fences).hasSize(total);
+        assertStrictlyIncreasing(fences);
+    }
+
+    /**
+     * Releases; a node killed right after the grant may leave the release without a majority of confirmed
+     * answers, which the API reports as {@link LockUnavailableException} (the keys expire by themselves).
+     */
+    private static void release(Lease lease, AtomicInteger lost, AtomicInteger unconfirmed) {
+        try {
+            if (!lease.release()) {
+                lost.incrementAndGet();
+            }
+        } catch (LockUnavailableException e) {
+            unconfirmed.incrementAndGet();
+        }
+    }
+
+    @Test
+    void threeOfFiveKilledFailsWithinTheWaitWithATypedQuorumError() throws Exception {
+        LockClient c = connectedClient();
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).kill();
+        }
+        DistributedLock lock = c.lock("quorum-lost");
+        for (int round = 0; round < 2; round++) {
+            long start = System.nanoTime();
+            Throwable waited = catchThrowable(() -> lock.acquire(Duration.ofSeconds(1)));
+            assertThat(millisSince(start)).isLessThan(1000 + scaled(Duration.ofSeconds(3)).toMillis());
+            assertQuorumNotReached(waited, "could not acquire");
+
+            start = System.nanoTime();
+            Throwable tried = catchThrowable(lock::tryAcquire);
+            assertThat(millisSince(start)).isLessThan(scaled(Duration.ofSeconds(3)).toMillis());
+            assertQuorumNotReached(tried, "could not try");
+        }
+    }
+
+    @Test
+    @Disabled("bug: RedisNode.connection() returns null when the connect fails before whenComplete is attached"
+            + " (refused port); the NullPointerException from eval() escapes LockEngine.cleanupWhereGranted/leave:"
+            + " partial grants on later nodes stay, the per-node causes are replaced by the NPE, and an"
+            + " acquire whose final leave() throws never completes")
+    void clientCreatedWhileNodesAreDownFailsEveryCallCleanly() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).kill();
+        }
+        for (int k = 0; k < 6; k++) {
+            LockClient fresh = client();
+            for (int j = 0; j < 4; j++) {
+                DistributedLock lock = fresh.lock("quorum-lost");
+                CompletableFuture<?> call = j % 2 == 0 ? lock.tryAcquireAsync() : lock.acquireAsync(Duration.ofMillis(300));
+                Throwable t = catchThrowable(() -> call.get(scaled(Duration.ofSeconds(3)).toMillis(), TimeUnit.MILLISECONDS));
+                assertThat(t).as("client %d call %d", k, j).isInstanceOf(ExecutionException.class);
+                QuorumNotReachedException q = assertQuorumNotReached(t.getCause(), j % 2 == 0 ? "could not try" : "could not acquire");
+                assertThat(q.getSuppressed()).noneMatch(NullPointerException.class::isInstance);
+            }
+        }
+        // partial grants by the two live nodes are released (checked after the test)
+    }
+
+    private static QuorumNotReachedException assertQuorumNotReached(Throwable t, String what) {
+        assertThat(t).isInstanceOf(QuorumNotReachedException.class);
+        QuorumNotReachedException q = (QuorumNotReachedException) t;
+        assertThat(q.nodes()).isEqualTo(5);
+        assertThat(q.answered()).as("nodes that answered").isLessThanOrEqualTo(2);
+        assertThat(q.getMessage())
+                .contains(what)
+                .contains("quorum-lost")
+                .containsPattern("only [0-2] of 5 Redis nodes answered")
+                .contains("majority needs 3");
+        assertThat(q.getSuppressed()).as("one cause per unreachable node").hasSize(3);
+        return q;
+    }
+
+    @Test
+    @Disabled("bug: Fanout decides a failed round as soon as a quorum is impossible, so QuorumNotReachedException"
+            + " counts the nodes that had answered by then (usually 0 here), not the 2 that answer")
+    void quorumErrorCountsEveryNodeThatAnswers() throws Exception {
+        LockClient c = connectedClient();
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).kill();
+        }
+        DistributedLock lock = c.lock("quorum-lost");
+        QuorumNotReachedException waited =
+                assertQuorumNotReached(catchThrowable(() -> lock.acquire(Duration.ofSeconds(1))), "could not acquire");
+        assertThat(waited.answered()).isEqualTo(2);
+        assertThat(waited.getMessage()).contains("only 2 of 5 Redis nodes answered");
+        QuorumNotReachedException tried = assertQuorumNotReached(catchThrowable(lock::tryAcquire), "could not try");
+        assertThat(tried.answered()).isEqualTo(2);
+        assertThat(tried.getMessage()).contains("only 2 of 5 Redis nodes answered");
+    }
+
+    @Test
+    @Disabled("bug: with a node down, its failure plus two refusals make a quorum impossible, and the round is"
+            + " decided at once and reported as 'only 2 of 5 answered' (QuorumNotReachedException) although 4 of 5"
+            + " answer 'held by another owner'; tryAcquire should return empty, acquire should time out")
+    void heldLockIsReportedAsHeldNotUnavailableWhileANodeIsDown() throws Exception {
+        LockClient a = connectedClient();
+        LockClient b = connectedClient();
+        servers.get(4).kill();
+        try (Lease held = a.lock("held-degraded").acquire(Duration.ofSeconds(5))) {
+            assertThat(b.lock("held-degraded").tryAcquire()).isEmpty();
+            assertThat(catchThrowable(() -> b.lock("held-degraded").acquire(Duration.ofMillis(300))))
+                    .isInstanceOf(LockTimeoutException.class);
+            assertThat(held.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void hungNodeDelaysNoAcquisitionBeyondThePerNodeTimeout() throws Exception {
+        LockClient a = client(b -> b.nodeTimeout(Duration.ofMillis(200)));
+        LockClient c = client(b -> b.nodeTimeout(Duration.ofMillis(200)));
+        // acquire with a wait once before the hang: it waits for the wake-up subscriptions to every node
+        a.lock("hung").acquire(Duration.ofSeconds(5)).release();
+        c.lock("hung").acquire(Duration.ofSeconds(5)).release();
+        RedisServer hung = servers.get(2);
+        hung.pause();
+        List<Long> fences = new ArrayList<>();
+        long bound = scaled(Duration.ofMillis(1000)).toMillis();
+        try {
+            // b first meets the node while it is hung; no-wait attempts need no subscription
+            LockClient b = client(x -> x.nodeTimeout(Duration.ofMillis(200)));
+            for (int i = 0; i < 10; i++) {
+                DistributedLock mine = (i % 2 == 0 ? a : c).lock("hung");
+                long start = System.nanoTime();
+                Lease lease = mine.acquire(scaled(Duration.ofSeconds(5)));
+                assertThat(millisSince(start)).as("acquisition #%d", i).isLessThan(bound);
+                fences.add(lease.fencingToken());
+                assertThat(nodesHolding("hung", lease.token())).isGreaterThanOrEqualTo(3);
+
+                start = System.nanoTime();
+                assertThat(b.lock("hung").tryAcquire()).isEmpty();
+                assertThat(millisSince(start)).as("refusal #%d", i).isLessThan(bound);
+
+                start = System.nanoTime();
+                assertThat(lease.release()).isTrue();
+                assertThat(millisSince(start)).as("release #%d", i).isLessThan(bound);
+                assertThat(nodesHolding("hung", lease.token())).isZero();
+
+                start = System.nanoTime();
+                Lease tried = b.lock("hung").tryAcquire().orElseThrow();
+                assertThat(millisSince(start)).as("no-wait acquisition #%d", i).isLessThan(bound);
+                fences.add(tried.fencingToken());
+                assertThat(tried.release()).isTrue();
+            }
+        } finally {
+            hung.resume();
+        }
+        assertStrictlyIncreasing(fences);
+    }
+
+    @Test
+    @Disabled("bug: acquire(wait) first waits for the wake-up subscription to every node, bounded only by the"
+            + " command timeout (2 s), and retries a failed subscription every second: a client that met the node"
+            + " while it was hung spends ~2 s extra on every acquire with a wait instead of the 200 ms node timeout")
+    void clientThatMeetsAHungNodeStillAcquiresWithinThePerNodeTimeout() throws Exception {
+        RedisServer hung = servers.get(2);
+        hung.pause();
+        try {
+            LockClient b = client(x -> x.nodeTimeout(Duration.ofMillis(200)));
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                Lease lease = b.lock("hung-at-connect").acquire(scaled(Duration.ofSeconds(5)));
+                assertThat(millisSince(start)).as("acquisition #%d", i).isLessThan(scaled(Duration.ofMillis(1000)).toMillis());
+                assertThat(lease.release()).isTrue();
+            }
+        } finally {
+            hung.resume();
+        }
+    }
+
+    @Test
+    void waiterIsWokenByTheReleaseNotificationWhileTwoNodesAreDown() throws Exception {
+        LockClient a = connectedClient();
+        LockClient b = connectedClient();
+        // wake-up subscriptions to every node are in place before the kill
+        b.lock("wake-degraded").acquire(Duration.ofSeconds(5)).release();
+        servers.get(3).kill();
+        servers.get(4).kill();
+        // the holder's TTL bounds the waiter's sleep: keep both far beyond the test's wait
+        Lease held = a.lock("wake-degraded", LockOptions.builder().lease(Duration.ofMinutes(2)).build())
+                .acquire(Duration.ofSeconds(5));
+        LockOptions patient = LockOptions.builder()
+                .retry(RetryPolicy.builder()
+                        .initialDelay(Duration.ofSeconds(60))
+                        .maxDelay(Duration.ofSeconds(60))
+                        .build())
+                .build();
+        CompletableFuture<Lease> waiter = b.lock("wake-degraded", patient).acquireAsync(Duration.ofSeconds(50));
+        await().atMost(scaled(Duration.ofSeconds(5))).until(() -> queuedOnAllLiveNodes("{wake-degraded}:waiters"));
+        assertThat(waiter).isNotDone();
+        long start = System.nanoTime();
+        assertThat(held.release()).isTrue();
+        Lease got = waiter.get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(millisSince(start)).isLessThan(scaled(Duration.ofSeconds(10)).toMillis());
+        assertThat(got.isHeld()).isTrue();
+        assertThat(got.fencingToken()).isGreaterThan(held.fencingToken());
+        assertThat(nodesHolding("wake-degraded", got.token())).isEqualTo(3);
+        assertThat(got.release()).isTrue();
+    }
+
+    private boolean queuedOnAllLiveNodes(String waitersKey) {
+        for (int i = 0; i < 3; i++) {
+            if (!Long.valueOf(1).equals(servers.get(i).command("ZCARD", waitersKey))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,126 @@
+package io.redislock.redlock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import io.redislock.DistributedLock;
+import io.redislock.LockClient;
+import io.redislock.LockTimeoutException;
+import io.redislock.testing.RedisServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A failed Redlock round releases what it was granted, on every node that granted or did not answer in
+ * time; SCAN on every live node shows what is left.
+ */
+@Tag("fault")
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RedlockPartialGrantCleanupIT extends RedlockTestSupport {
+    private static final String NAME = "partial";
+
+    @Test
+    void failedRoundsWithThreeNodesKilledLeaveNothingOnTheTwoThatGranted() throws Exception {
+        LockClient c = connectedClient();
+        for (int i = 2; i < 5; i++) {
+            servers.get(i).kill();
+        }
+        DistributedLock lock = c.lock(NAME);
+        // nodes 0 and 1 grant, 2 of 5 yes: every round fails
+        assertThat(catchThrowable(lock::tryAcquire)).isInstanceOf(QuorumNotReachedException.class);
+        assertNothingButCountersAndForeignTokens(Set.of(), Set.of(2, 3, 4));
+        assertThat(catchThrowable(() -> lock.acquire(Duration.ofMillis(500)))).isInstanceOf(QuorumNotReachedException.class);
+        assertNothingButCountersAndForeignTokens(Set.of(), Set.of(2, 3, 4));
+        assertThat(servers.get(0).command("EXISTS", fenceKey(NAME))).as("node 0 did grant").isEqualTo(1L);
+    }
+
+    @Test
+    void failedRoundsReleaseTheLateGrantsOfANodeThatTimedOut() throws Exception {
+        // A and B (0, 1) hold another owner's token, C and D (2, 3) grant, E (4) is hung: 2 yes of 5
+        LockClient c = connectedClient(b -> b.nodeTimeout(Duration.ofMillis(200)));
+        c.lock("subscribed").acquire(Duration.ofSeconds(5)).release();
+        block(0, NAME);
+        block(1, NAME);
+        RedisServer hung = servers.get(4);
+        hung.resetStats();
+        hung.pause();
+        try {
+            // E's scripts wait in its socket; each round fails when E does not answer within the node timeout
+            assertThat(c.lock(NAME).tryAcquire()).isEmpty();
+            Throwable waited = catchThrowable(() -> c.lock(NAME).acquire(Duration.ofMillis(300)));
+            assertThat(waited).isInstanceOf(LockTimeoutException.class);
+        } finally {
+            hung.resume();
+        }
+        try {
+            // E runs the late acquisitions (its counter appears) and the releases queued behind them
+            await().atMost(scaled(Duration.ofSeconds(3))).until(() -> Long.valueOf(1).equals(hung.command("EXISTS", fenceKey(NAME))));
+            assertNothingButCountersAndForeignTokens(Set.of(0, 1), Set.of());
+            assertThat(hung.commandCalls().getOrDefault("evalsha", 0L)).isGreaterThanOrEqualTo(4L);
+        } finally {
+            unblock(0, NAME);
+            unblock(1, NAME);
+        }
+    }
+
+    @Test
+    @Disabled("bug: LockEngine.cleanupWhereGranted sends the release to a node whose acquire reply is still pending"
+            + " from whatever thread decided the round; when that is the Netty event loop of the node's channel the"
+            + " release is written at once, ahead of the acquire still queued as a task from the dispatching thread,"
+            + " so the late acquire wins and leaves a full-lease grant behind (about 7 in 100 rounds here)")
+    void failedRoundsWithTwoNodesHeldElsewhereAndOneKilledLeaveNoGrantBehind() throws Exception {
+        LockClient c = connectedClient();
+        block(0, NAME);
+        block(1, NAME);
+        servers.get(4).kill();
+        try {
+            // a status read goes over the same connections after the cleanup: a barrier for it
+            for (int round = 0; round < 100; round++) {
+                AtomicReference<Object> result = new AtomicReference<>();
+                Throwable t = catchThrowable(() -> result.set(c.lock(NAME).tryAcquire()));
+                // (a refusal while a node is down may also be misreported as unavailable, see RedlockNodeFailureIT)
+                assertThat(t == null ? result.get() : t)
+                        .satisfiesAnyOf(
+                                r -> assertThat(r).isEqualTo(java.util.Optional.empty()),
+                                r -> assertThat(r).isInstanceOf(QuorumNotReachedException.class));
+                c.status(NAME, "");
+                assertThat(servers.get(2).command("GET", NAME)).as("node 2 after round %d", round).isNull();
+                assertThat(servers.get(3).command("GET", NAME)).as("node 3 after round %d", round).isNull();
+            }
+        } finally {
+            unblock(0, NAME);
+            unblock(1, NAME);
+        }
+    }
+
+    /**
+     * Soon (the cleanup is sent without waiting for it): the nodes in {@code foreign} keep the foreign token,
+     * no other live node has the lock key, and nothing but the fencing counter is left (no waiter queue, no
+     * hand-off reservation). A grant left behind would stay for its whole lease (30 s).
+     */
+    private void assertNothingButCountersAndForeignTokens(Set<Integer> foreign, Set<Integer> dead) {
+        await().atMost(scaled(Duration.ofSeconds(3))).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            for (int i = 0; i < servers.size(); i++) {
+                if (dead.contains(i)) {
+                    continue;
+                }
+                RedisServer s = servers.get(i);
+                List<String> keys = s.scanKeys("*" + NAME + "*");
+                if (foreign.contains(i)) {
+                    assertThat(s.command("GET", NAME)).isEqualTo(FOREIGN);
+                    assertThat(keys).as("keys on node %d", i).isSubsetOf(NAME, fenceKey(NAME));
+                } else {
+                    assertThat(keys).as("keys on node %d", i).isSubsetOf(fenceKey(NAME));
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,225 @@
+package io.redislock.redlock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.redislock.DistributedLock;
+import io.redislock.Lease;
+import io.redislock.LeaseLostEvent;
+import io.redislock.LockClient;
+import io.redislock.LockOptions;
+import io.redislock.LockUnavailableException;
+import io.redislock.RetryPolicy;
+import io.redislock.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Redlock nodes killed and restarted empty (no persistence) while a lease is held, and the client-side
+ * delayed-restart rule ({@code LockClientOptions.enforceDelayedRestart}).
+ *
+ * <p>Redis reports {@code uptime_in_seconds} as the difference of two wall-clock seconds, so a node started
+ * at x.9 s reports 1 s of uptime at (x+1).0 s. Tests that are not about that rounding restart nodes early in a
+ * wall-clock second, so that the clients read the uptime of a restarted node before the next second starts.
+ */
+@Tag("fault")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RedlockRestartIT extends RedlockTestSupport {
+    private static final Duration OBSERVE = Duration.ofSeconds(3);
+
+    @Test
+    void holderKeepsItsMajorityOrLearnsItLostItWhileNodesRestartEmpty() throws Exception {
+        LockOptions opts = LockOptions.builder().lease(Duration.ofSeconds(1)).build();
+        LockClient holderClient = connectedClient();
+        DistributedLock competitor = connectedClient().lock("restart-held", opts);
+        Lease holder = holderClient.lock("restart-held", opts).acquire(Duration.ofSeconds(5));
+        CompletableFuture<LeaseLostEvent> lost = holder.lost();
+        List<Long> fences = new ArrayList<>(List.of(holder.fencingToken()));
+        int grantsWhileHeld = 0;
+        boolean everNotHeld = false;
+        int restarted = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < 300 && millisSince(start) < OBSERVE.toMillis(); i++) {
+            // a rolling restart: node 0 at 0.5 s, node 1 at 1.5 s, each coming back empty
+            if (restarted < 2 && millisSince(start) >= 500 + 1000L * restarted) {
+                servers.get(restarted).restart();
+                restarted++;
+            }
+            Optional<Lease> got;
+            try {
+                got = competitor.tryAcquire();
+            } catch (LockUnavailableException e) {
+                // a refusal while a node is down can be misreported as unavailable (see RedlockNodeFailureIT)
+                got = Optional.empty();
+            }
+            boolean held = holder.isHeld();
+            everNotHeld |= !held;
+            if (got.isPresent()) {
+                if (held) {
+                    grantsWhileHeld++;
+                }
+                fences.add(got.get().fencingToken());
+                got.get().release();
+            }
+            Thread.sleep(20); // pacing of the observer, not synchronisation
+        }
+        assertThat(restarted).isEqualTo(2);
+        assertThat(grantsWhileHeld).as("grants to another client while the holder believed it held the lock").isZero();
+        if (everNotHeld) {
+            LeaseLostEvent ev = lost.get(scaled(Duration.ofSeconds(3)).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(ev.reason()).isIn(LeaseLostEvent.Reason.NOT_OWNER, LeaseLostEvent.Reason.RENEWAL_FAILED);
+        } else {
+            assertThat(lost).isNotDone();
+            // three leases long on a 1 s lease: only renewals on the 3 nodes that kept the key explain this
+            assertThat(nodesHolding("restart-held", holder.token())).isGreaterThanOrEqualTo(3);
+            assertThat(holder.release()).isTrue();
+        }
+        Lease next = competitor.acquire(scaled(Duration.ofSeconds(5)));
+        fences.add(next.fencingToken());
+        assertThat(next.release()).isTrue();
+        assertStrictlyIncreasing(fences);
+    }
+
+    @Test
+    void underTheDelayedRestartRuleNoOtherClientGetsTheLockWhileTheHolderStillBelievesItHoldsIt() throws Exception {
+        LockOptions opts = LockOptions.builder().lease(Duration.ofSeconds(1)).build();
+        LockClient holderClient = connectedClient(b -> b.enforceDelayedRestart(true));
+        DistributedLock competitor = connectedClient(b -> b.enforceDelayedRestart(true)).lock("restart-strict", opts);
+        // granted once every node has been up for a lease
+        Lease holder = holderClient.lock("restart-strict", opts).acquire(scaled(Duration.ofSeconds(10)));
+        CompletableFuture<LeaseLostEvent> lost = holder.lost();
+        List<Long> fences = new ArrayList<>(List.of(holder.fencingToken()));
+        awaitWallClockMillisBetween(0, 150);
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).restart();
+        }
+        int grantsWhileHeld = 0;
+        int unavailable = 0;
+        Lease got = null;
+        long start = System.nanoTime();
+        for (int i = 0; i < 300 && millisSince(start) < scaled(Duration.ofSeconds(5)).toMillis(); i++) {
+            Optional<Lease> attempt;
+            try {
+                attempt = competitor.tryAcquire();
+            } catch (LockUnavailableException reconnecting) {
+                unavailable++;
+                attempt = Optional.empty();
+            }
+            boolean held = holder.isHeld();
+            if (attempt.isPresent()) {
+                if (held) {
+                    grantsWhileHeld++;
+                }
+                got = attempt.get();
+                break;
+            }
+            Thread.sleep(20); // pacing of the observer, not synchronisation
+        }
+        assertThat(grantsWhileHeld).as("grants to another client while the holder believed it held the lock").isZero();
+        // the holder's key survives on 2 of 5 nodes only: it is told it lost the lock
+        LeaseLostEvent ev = lost.get(scaled(Duration.ofSeconds(3)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(ev.reason()).isIn(LeaseLostEvent.Reason.NOT_OWNER, LeaseLostEvent.Reason.RENEWAL_FAILED);
+        assertThat(holder.isHeld()).isFalse();
+        assertThat(holder.release()).as("release of a lost lease reports the loss").isFalse();
+        if (got == null) {
+            got = competitor.acquire(scaled(Duration.ofSeconds(10)));
+        }
+        fences.add(got.fencingToken());
+        assertThat(got.release()).isTrue();
+        assertStrictlyIncreasing(fences);
+        assertThat(unavailable).isLessThan(300);
+    }
+
+    @Test
+    void delayedRestartRuleIgnoresRestartedNodesUntilTheirUptimeCoversTheLease() throws Exception {
+        LockOptions opts = LockOptions.builder()
+                .lease(Duration.ofSeconds(2))
+                .retry(RetryPolicy.builder().maxDelay(Duration.ofMillis(100)).build())
+                .build();
+        DistributedLock strictOld = connectedClient(b -> b.enforceDelayedRestart(true)).lock("delayed", opts);
+        // once every node has been up for a lease, the rule lets the grant through
+        Lease first = await().atMost(scaled(Duration.ofSeconds(10)))
+                .pollInterval(Duration.ofMillis(100))
+                .until(strictOld::tryAcquire, Optional::isPresent)
+                .orElseThrow();
+        List<Long> fences = new ArrayList<>(List.of(first.fencingToken()));
+        assertThat(first.release()).isTrue();
+
+        awaitWallClockMillisBetween(0, 150);
+        long restartedAt = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).restart();
+        }
+        // without the rule, the three empty nodes make a majority at once
+        Lease plain = client().lock("delayed", opts).tryAcquire().orElseThrow();
+        fences.add(plain.fencingToken());
+        assertThat(plain.release()).isTrue();
+
+        // with it, only the two nodes that kept running count: no majority
+        DistributedLock strictFresh = client(b -> b.enforceDelayedRestart(true)).lock("delayed", opts);
+        assertThat(strictFresh.tryAcquire()).isEmpty();
+        assertThat(strictFresh.tryAcquire()).as("second try, the uptime of every node known").isEmpty();
+
+        // the client that was connected before the restarts re-reads the uptime on reconnect
+        Lease later = strictOld.acquire(scaled(Duration.ofSeconds(10)));
+        long grantedAfter = millisSince(restartedAt);
+        fences.add(later.fencingToken());
+        assertThat(grantedAfter).as("ms from the restarts to the grant").isGreaterThanOrEqualTo(1900);
+        assertThat(nodesHolding("delayed", later.token())).isGreaterThanOrEqualTo(3);
+        assertThat(later.release()).isTrue();
+        assertStrictlyIncreasing(fences);
+    }
+
+    @Test
+    @Disabled("bug: RedisNode.refreshUptime takes uptime_in_seconds as the exact uptime, but Redis computes it as"
+            + " the difference of two wall-clock seconds: a node started at x.9 s reports 1 s at (x+1).0 s, so the"
+            + " delayed-restart rule trusts it up to 1 s early (here at once, with a 1 s lease)")
+    void delayedRestartRuleDoesNotTrustANodeEarlyBecauseOfUptimeRounding() throws Exception {
+        LockOptions opts = LockOptions.builder().lease(Duration.ofSeconds(1)).build();
+        // the two nodes that keep running must be trusted: up for at least a lease, whatever the rounding
+        await().atMost(scaled(Duration.ofSeconds(10)))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> uptimeSeconds(servers.get(3)) >= 2 && uptimeSeconds(servers.get(4)) >= 2);
+        awaitWallClockMillisBetween(820, 880);
+        long restartedAt = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).restart();
+        }
+        await().atMost(scaled(Duration.ofSeconds(2)))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> uptimeSeconds(servers.get(0)) >= 1);
+        assumeTrue(millisSince(restartedAt) < 600, "the restarts did not fit before the next wall-clock second");
+        DistributedLock strict = client(b -> b.enforceDelayedRestart(true)).lock("rounding", opts);
+        Lease lease = await().atMost(scaled(Duration.ofSeconds(5)))
+                .pollInterval(Duration.ofMillis(20))
+                .until(strict::tryAcquire, Optional::isPresent)
+                .orElseThrow();
+        long grantedAfter = millisSince(restartedAt);
+        assertThat(lease.release()).isTrue();
+        assertThat(grantedAfter).as("ms from the restarts to the grant").isGreaterThanOrEqualTo(opts.lease().toMillis() - 50);
+    }
+
+    private static long uptimeSeconds(RedisServer s) {
+        return Long.parseLong(s.info("server").get("uptime_in_seconds"));
+    }
+
+    /** Waits (at most about a second) until the wall clock's millisecond within the second is in [from, to). */
+    private static void awaitWallClockMillisBetween(long from, long to) {
+        await().atMost(Duration.ofMillis(1500))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(2))
+                .until(() -> {
+                    long ms = System.currentTimeMillis() % 1000;
+                    return ms >= from && ms < to;
+                });
+    }
+}
