@@ -295,8 +295,8 @@ public final class LockClientOptions {
             Set<String> seen = new HashSet<>();
             for (String u : uris) {
                 if (!seen.add(Uris.identity(u))) {
-                    throw new IllegalArgumentException("duplicate Redis URI " + Uris.mask(u)
-                            + ": Redlock needs independent nodes, each given once");
+                    throw new IllegalArgumentException("duplicate Redis server " + Uris.identity(u) + " in "
+                            + Uris.mask(u) + ": Redlock needs independent nodes, each given once");
                 }
             }
             return new LockClientOptions(this);

@@ -27,6 +27,8 @@ final class AcquireOp implements Clockwork.Item {
     /** How many release notifications mean "a majority released": 1 for one node. */
     private volatile int wakeThreshold = 1;
     private int attempts;
+    /** The last round's raw per-node calls; later cleanup is ordered after them. */
+    private volatile java.util.List<CompletableFuture<?>> lastRaws;
 
     AcquireOp(LockImpl lock, long waitNanos) {
         this.lock = lock;
@@ -46,7 +48,7 @@ final class AcquireOp implements Clockwork.Item {
         });
         if (waitNanos > 0) {
             engine.waiters.put(token, this);
-            engine.subscriptionsSettled().whenComplete((v, e) -> attempt());
+            engine.subscriptionsSettled(engine.roundTimeoutNanos(lock.leaseNanos())).whenComplete((v, e) -> attempt());
         } else {
             attempt();
         }
@@ -62,19 +64,20 @@ final class AcquireOp implements Clockwork.Item {
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
         engine.attempt(lock, token, member, keep).whenComplete((a, e) -> {
             if (e != null) {
-                a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)));
+                a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null);
             }
             onAttempt(a);
         });
     }
 
     private void onAttempt(Attempt a) {
+        lastRaws = a.raws();
         if (a.granted()) {
             engine.waiters.remove(token);
-            LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos());
+            LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos(), a.raws());
             if (result.isDone()) {
                 // cancelled meanwhile: give it back
-                engine.leave(lock, token, member);
+                engine.leave(lock, token, member, a.raws());
                 return;
             }
             lease.start();
@@ -118,7 +121,7 @@ final class AcquireOp implements Clockwork.Item {
         boolean unavailable = a.answered() < engine.quorum;
         if (!member.isEmpty() || unavailable) {
             // leave the queue, pass on a reservation, and undo a grant whose reply was lost
-            engine.leave(lock, token, member);
+            engine.leave(lock, token, member, a.raws());
         }
         if (unavailable) {
             result.completeExceptionally(engine.unavailable(lock, a, waitNanos == 0 ? "could not try" : "could not acquire"));
@@ -159,6 +162,6 @@ final class AcquireOp implements Clockwork.Item {
     private void abandonQuietly() {
         engine.waiters.remove(token);
         engine.clock.cancel(this);
-        engine.leave(lock, token, member);
+        engine.leave(lock, token, member, lastRaws);
     }
 }

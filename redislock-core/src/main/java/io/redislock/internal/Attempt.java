@@ -1,6 +1,7 @@
 package io.redislock.internal;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The outcome of one acquisition round over all nodes.
@@ -13,6 +14,7 @@ import java.util.List;
  * @param answered how many nodes answered
  * @param yes how many nodes voted yes (trusted grants)
  * @param errors the failures of the nodes that did not answer
+ * @param raws the round's unbounded per-node calls, to order later calls to a node after them
  */
 record Attempt(
         boolean granted,
@@ -22,9 +24,10 @@ record Attempt(
         long ttlHintMs,
         int answered,
         int yes,
-        List<Throwable> errors) {
+        List<Throwable> errors,
+        List<CompletableFuture<?>> raws) {
 
-    static Attempt granted(long fence, long startNanos, int answered) {
-        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of());
+    static Attempt granted(long fence, long startNanos, int answered, List<CompletableFuture<?>> raws) {
+        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of(), raws);
     }
 }

@@ -5,9 +5,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Sends one operation to every node in parallel and decides as soon as the outcome is known: a quorum of
- * "yes" answers, or so many other answers that a quorum is impossible, or every node settled. A node
- * that does not answer within its timeout counts as failed for this round.
+ * Sends one operation to every node in parallel and decides as soon as a quorum said "yes", or else once
+ * every node settled. A node that does not answer within the round's timeout counts as failed for this
+ * round; its raw call stays available so that a cleanup can be ordered after it.
  *
  * @param <T> the per-node reply type
  */
@@ -33,6 +33,7 @@ final class Fanout<T> {
     private final int quorum;
     private final Vote<T> vote;
     private final CompletableFuture<Fanout<T>> done = new CompletableFuture<>();
+    private final List<CompletableFuture<?>> raw = new java.util.ArrayList<>();
     private int yes;
     private int settled;
     private int failed;
@@ -53,24 +54,63 @@ final class Fanout<T> {
      *
      * @param nodes the nodes
      * @param quorum how many yes votes decide success
-     * @param op the per-node call
+     * @param timeoutNanos how long a node may take before it counts as failed for this round
+     * @param op the per-node call, unbounded (see {@link RedisNode#evalRaw})
      * @param vote what counts as yes
-     * @return a future completed with the round once the outcome is decided (not necessarily all settled)
+     * @param after per-node futures the call must wait for (the previous call's raw futures), or null
+     * @return a future completed with the round once decided: a quorum said yes, or every node settled
      */
     static <T> CompletableFuture<Fanout<T>> run(
-            List<RedisNode> nodes, int quorum, Function<RedisNode, CompletableFuture<T>> op, Vote<T> vote) {
+            List<RedisNode> nodes,
+            int quorum,
+            long timeoutNanos,
+            Function<RedisNode, CompletableFuture<T>> op,
+            Vote<T> vote,
+            List<CompletableFuture<?>> after) {
         Fanout<T> f = new Fanout<>(nodes, quorum, vote);
         for (int i = 0; i < nodes.size(); i++) {
-            final int idx = i;
+            RedisNode node = nodes.get(i);
             CompletableFuture<T> call;
-            try {
-                call = op.apply(nodes.get(i));
-            } catch (RuntimeException e) {
-                call = CompletableFuture.failedFuture(e);
+            if (after != null && !after.get(i).isDone()) {
+                call = after.get(i).handle((r, e) -> null).thenCompose(x -> op.apply(node));
+            } else {
+                try {
+                    call = op.apply(node);
+                } catch (RuntimeException e) {
+                    call = CompletableFuture.failedFuture(e);
+                }
             }
-            call.whenComplete((r, e) -> f.settle(idx, r, e));
+            f.raw.add(call);
+        }
+        // attach only once every call exists: a decision may run synchronously and read raw()
+        for (int i = 0; i < nodes.size(); i++) {
+            final int idx = i;
+            @SuppressWarnings("unchecked")
+            CompletableFuture<T> call = (CompletableFuture<T>) f.raw.get(i);
+            call.copy()
+                    .orTimeout(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
+                    .whenComplete((r, e) -> f.settle(idx, r, e));
         }
         return f.done;
+    }
+
+    static <T> CompletableFuture<Fanout<T>> run(
+            List<RedisNode> nodes,
+            int quorum,
+            long timeoutNanos,
+            Function<RedisNode, CompletableFuture<T>> op,
+            Vote<T> vote) {
+        return run(nodes, quorum, timeoutNanos, op, vote, null);
+    }
+
+    /**
+     * The unbounded per-node calls of this round, in node order; a later call to the same node chained
+     * after one of these is written after it on the connection.
+     *
+     * @return the raw futures
+     */
+    List<CompletableFuture<?>> raw() {
+        return raw;
     }
 
     private void settle(int idx, T reply, Throwable error) {
@@ -89,8 +129,9 @@ final class Fanout<T> {
                 }
             }
             settled++;
-            int n = nodes.size();
-            decide = yes >= quorum || (n - settled) + yes < quorum || settled == n;
+            // decide early only on success; a failed round waits for every node (each bounded by the
+            // timeout) so that "held by another owner" and "unreachable" are told apart correctly
+            decide = yes >= quorum || settled == nodes.size();
         }
         if (decide) {
             done.complete(this);

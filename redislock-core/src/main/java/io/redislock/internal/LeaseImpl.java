@@ -28,6 +28,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private final boolean expiring;
     private final boolean autoRenew;
     private final AtomicInteger state = new AtomicInteger(HELD);
+    /** The grant's per-node calls: a release to a node is written after its (possibly late) grant. */
+    private final java.util.List<CompletableFuture<?>> grantCalls;
     private final CompletableFuture<LeaseLostEvent> lost = new CompletableFuture<>();
     private volatile long leaseNanos;
     private volatile long validUntil;
@@ -38,7 +40,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private boolean closeReported; // guarded by this
     private Boolean validAtRelease; // guarded by this; set by the first release
 
-    LeaseImpl(LockImpl lock, String token, long fence, long startNanos) {
+    LeaseImpl(LockImpl lock, String token, long fence, long startNanos, java.util.List<CompletableFuture<?>> grantCalls) {
+        this.grantCalls = grantCalls;
         this.lock = lock;
         this.engine = lock.engine;
         this.token = token;
@@ -228,7 +231,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             }
         }
         boolean valid = validAtRelease;
-        releasing = engine.release(lock, token).thenApply(outcome -> {
+        releasing = engine.release(lock, token, grantCalls).thenApply(outcome -> {
             if (outcome == LockEngine.Outcome.UNKNOWN) {
                 throw new LockUnavailableException("could not release lock '" + lock.name()
                         + "': too few Redis nodes answered; it will expire by itself after its lease", null);

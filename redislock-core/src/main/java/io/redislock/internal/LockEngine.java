@@ -197,8 +197,12 @@ public final class LockEngine implements AutoCloseable {
         }
     }
 
-    /** Completes when every node's wake-up subscription has settled (or failed), bounded by the command timeout. */
-    CompletableFuture<Void> subscriptionsSettled() {
+    /**
+     * Completes when every node's wake-up subscription has settled (or failed), at the latest after
+     * {@code boundNanos}: a node whose subscription hangs must not slow every waiting acquisition, and a
+     * wake-up it misses is covered by the backoff retries.
+     */
+    CompletableFuture<Void> subscriptionsSettled(long boundNanos) {
         CompletableFuture<?>[] fs = new CompletableFuture<?>[nodes.size()];
         boolean allDone = true;
         for (int i = 0; i < fs.length; i++) {
@@ -208,7 +212,9 @@ public final class LockEngine implements AutoCloseable {
         if (allDone) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.allOf(fs).handle((v, e) -> (Void) null);
+        return CompletableFuture.allOf(fs)
+                .handle((v, e) -> (Void) null)
+                .completeOnTimeout(null, boundNanos, TimeUnit.NANOSECONDS);
     }
 
     // ---- acquisition ----
@@ -221,7 +227,8 @@ public final class LockEngine implements AutoCloseable {
         return Fanout.<List<Object>>run(
                         nodes,
                         quorum,
-                        n -> n.eval(Script.ACQUIRE, l.keys, timeout, args),
+                        timeout,
+                        n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
                         (n, r) -> isOne(r.get(0)) && trusted(n))
                 .thenCompose(f -> decide(l, token, member, f, start));
     }
@@ -248,15 +255,15 @@ public final class LockEngine implements AutoCloseable {
             }
         }
         if (!member.isEmpty()) {
-            leaveWhereRefused(l, token, member, f);
+            leaveWhereRefused(l, member, f);
         }
         if (!stillValid(l, start)) {
-            cleanup(l, token);
+            leave(l, token, "", f.raw());
             return CompletableFuture.completedFuture(
-                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of()));
+                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw()));
         }
         if (atMax >= quorum) {
-            return CompletableFuture.completedFuture(Attempt.granted(fence, start, f.answered()));
+            return CompletableFuture.completedFuture(Attempt.granted(fence, start, f.answered(), f.raw()));
         }
         return writeBackFence(l, token, f, fence, atMax, start);
     }
@@ -277,15 +284,15 @@ public final class LockEngine implements AutoCloseable {
         String[] fenceKey = {l.keys[1]};
         String arg = Long.toString(fence);
         long timeout = roundTimeoutNanos(l.leaseNanos());
-        return Fanout.<Long>run(others, quorum - atMax, n -> n.eval(Script.FENCE, fenceKey, timeout, arg),
+        return Fanout.<Long>run(others, quorum - atMax, timeout, n -> n.evalRaw(Script.FENCE, fenceKey, arg),
                         (n, r) -> r != null && r >= fence)
                 .thenApply(w -> {
                     if (w.reached() && stillValid(l, start)) {
-                        return Attempt.granted(fence, start, f.answered());
+                        return Attempt.granted(fence, start, f.answered(), f.raw());
                     }
-                    cleanup(l, token);
+                    leave(l, token, "", f.raw());
                     List<Throwable> errs = w.errorList();
-                    return new Attempt(false, 0, start, false, 0, f.answered(), 0, errs);
+                    return new Attempt(false, 0, start, false, 0, f.answered(), 0, errs, f.raw());
                 });
     }
 
@@ -319,7 +326,7 @@ public final class LockEngine implements AutoCloseable {
                 }
             }
         }
-        return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered(), f.yes(), f.errorList());
+        return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered(), f.yes(), f.errorList(), f.raw());
     }
 
     /**
@@ -334,7 +341,8 @@ public final class LockEngine implements AutoCloseable {
                 continue;
             }
             RedisNode n = nodes.get(i);
-            n.<Long>eval(Script.RELEASE, l.keys, args).whenComplete((r, e) -> {
+            f.raw().get(i).handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args))
+                    .whenComplete((r, e) -> {
                 if (e != null) {
                     LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
                 }
@@ -342,26 +350,29 @@ public final class LockEngine implements AutoCloseable {
         }
     }
 
-    /** After a grant by a majority: leave the waiter queue on the nodes that refused (they queued us). */
-    private void leaveWhereRefused(LockImpl l, String token, String member, Fanout<List<Object>> f) {
-        String[] args = {token, member, "0", "0"};
+    /**
+     * After a grant by a majority: leave the waiter queue on every node that did not vote yes (a refusal
+     * queued us; a late or timed-out call may still do so, hence the ordering after its raw call). The
+     * token is not passed, so a late grant on such a node stays ours until release.
+     */
+    private void leaveWhereRefused(LockImpl l, String member, Fanout<List<Object>> f) {
+        String[] args = {"", member, "0", "0"};
         for (int i = 0; i < nodes.size(); i++) {
-            if (f.state(i) == Fanout.State.NO && !isOne(f.reply(i).get(0))) {
-                nodes.get(i).<Long>eval(Script.RELEASE, l.keys, args);
+            if (f.state(i) != Fanout.State.YES) {
+                RedisNode n = nodes.get(i);
+                f.raw().get(i).handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args));
             }
         }
     }
 
-    /** Releases a token on every node (partial grants of a failed round, abandoned waits); fire and forget. */
-    void cleanup(LockImpl l, String token) {
-        leave(l, token, "");
-    }
-
     /** Leaves the waiter queue on every node (passing on a reservation) and deletes the key if it holds our token. */
-    void leave(LockImpl l, String token, String member) {
+    void leave(LockImpl l, String token, String member, List<CompletableFuture<?>> after) {
         String[] args = {token, member, l.handoffArg(this), "0"};
-        for (RedisNode n : nodes) {
-            n.<Long>eval(Script.RELEASE, l.keys, args).whenComplete((r, e) -> {
+        for (int i = 0; i < nodes.size(); i++) {
+            RedisNode n = nodes.get(i);
+            CompletableFuture<?> prev = after == null ? CompletableFuture.completedFuture(null) : after.get(i);
+            prev.handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args))
+                    .whenComplete((r, e) -> {
                 if (e != null) {
                     LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
                 }
@@ -414,7 +425,7 @@ public final class LockEngine implements AutoCloseable {
         String[] key = {l.keys[0]};
         String[] args = {token, Long.toString(TimeUnit.NANOSECONDS.toMillis(leaseNanos))};
         long timeout = Math.min(roundTimeoutNanos(leaseNanos), Math.max(leaseNanos / 3, 1));
-        return Fanout.<Long>run(nodes, quorum, n -> n.eval(Script.EXTEND, key, timeout, args),
+        return Fanout.<Long>run(nodes, quorum, timeout, n -> n.evalRaw(Script.EXTEND, key, args),
                         (n, r) -> r != null && r == 1L)
                 .thenApply(f -> outcome(f));
     }
@@ -428,10 +439,10 @@ public final class LockEngine implements AutoCloseable {
     }
 
     /** Compare-and-delete on all nodes, waking one waiter. */
-    CompletableFuture<Outcome> release(LockImpl l, String token) {
+    CompletableFuture<Outcome> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.handoffArg(this), "0"};
-        return Fanout.<Long>run(nodes, quorum, n -> n.eval(Script.RELEASE, l.keys, args),
-                        (n, r) -> r != null && r == 1L)
+        return Fanout.<Long>run(nodes, quorum, options.commandTimeout().toNanos(),
+                        n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after)
                 .thenApply(this::outcome);
     }
 
@@ -578,7 +589,8 @@ public final class LockEngine implements AutoCloseable {
         Keys.checkPrefix(prefix);
         String[] keys = Keys.of(prefix, name);
         String[] args = {"", "", "0", "1"};
-        return Fanout.<Long>run(nodes, nodes.size(), n -> n.eval(Script.RELEASE, keys, args), (n, r) -> true)
+        return Fanout.<Long>run(nodes, nodes.size(), options.commandTimeout().toNanos(),
+                        n -> n.evalRaw(Script.RELEASE, keys, args), (n, r) -> true)
                 .thenApply(f -> {
                     if (f.answered() < quorum) {
                         throw new LockUnavailableException("could not release lock '" + name + "': only "

@@ -106,10 +106,15 @@ final class RedisNode implements AutoCloseable {
                 return CompletableFuture.completedFuture(conn);
             }
             if (connecting == null) {
-                CompletableFuture<StatefulRedisConnection<String, String>> f = client.connectAsync(
+                CompletableFuture<StatefulRedisConnection<String, String>> f;
+                try {
+                    f = client.connectAsync(
                                 StringCodec.UTF8, uri)
                         .toCompletableFuture()
                         .thenCompose(c2 -> loadScripts(c2).handle((v, e) -> c2));
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
                 connecting = f;
                 f.whenComplete((c2, e) -> {
                     synchronized (mutex) {
@@ -126,6 +131,7 @@ final class RedisNode implements AutoCloseable {
                         refreshUptime();
                     }
                 });
+                return f;
             }
             return connecting;
         }
@@ -142,23 +148,28 @@ final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * Runs a script; the future fails on timeout or connection failure, never hangs.
-     *
-     * @param timeoutNanos the bound for this call
+     * Runs a script, bounded by {@code timeoutNanos}; the future fails on timeout or connection failure,
+     * never hangs.
      */
     <T> CompletableFuture<T> eval(Script script, String[] keys, long timeoutNanos, String... args) {
-        StatefulRedisConnection<String, String> c = conn;
-        CompletableFuture<T> f;
-        if (c != null) {
-            f = evalOn(c, script, keys, args);
-        } else {
-            f = connection().thenCompose(c2 -> evalOn(c2, script, keys, args));
-        }
-        return f.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        return this.<T>evalRaw(script, keys, args).copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     <T> CompletableFuture<T> eval(Script script, String[] keys, String... args) {
         return eval(script, keys, timeout.toNanos(), args);
+    }
+
+    /**
+     * Runs a script without a client-side bound: the future completes when Redis answered, the connection
+     * failed, or Lettuce's own command timeout fired. Commands sent after it completes are written after
+     * it on the connection (used to order a cleanup after a call that timed out on our side).
+     */
+    <T> CompletableFuture<T> evalRaw(Script script, String[] keys, String... args) {
+        StatefulRedisConnection<String, String> c = conn;
+        if (c != null) {
+            return evalOn(c, script, keys, args);
+        }
+        return connection().thenCompose(c2 -> evalOn(c2, script, keys, args));
     }
 
     private <T> CompletableFuture<T> evalOn(
@@ -239,8 +250,10 @@ final class RedisNode implements AutoCloseable {
             }
             for (String line : info.split("\r?\n")) {
                 if (line.startsWith("uptime_in_seconds:")) {
+                    // uptime_in_seconds is a difference of wall-clock seconds: it may exceed the true
+                    // uptime by up to one second, so count one second less
                     long up = Long.parseLong(line.substring("uptime_in_seconds:".length()).trim());
-                    bootNanos = before - TimeUnit.SECONDS.toNanos(up);
+                    bootNanos = before - TimeUnit.SECONDS.toNanos(Math.max(0, up - 1));
                     uptimeKnown = true;
                 }
             }

@@ -62,14 +62,15 @@ public final class Uris {
     }
 
     /**
-     * A URI's host, port and database, for duplicate detection.
+     * A URI's server (host and port), for duplicate detection: two databases of one server are one node,
+     * since one crash takes both.
      *
      * @param uri a checked URI
-     * @return "host:port/db"
+     * @return "host:port"
      */
     public static String identity(String uri) {
         RedisURI r = RedisURI.create(uri);
-        return r.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + r.getPort() + "/" + r.getDatabase();
+        return r.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + r.getPort();
     }
 
     /**

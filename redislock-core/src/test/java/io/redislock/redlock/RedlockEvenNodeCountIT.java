@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -70,8 +69,6 @@ class RedlockEvenNodeCountIT extends RedlockTestSupport {
     }
 
     @Test
-    @Disabled("bug: on 4 healthy nodes two refusals make a quorum of 3 impossible, the round is decided at once"
-            + " and reported as 'only 2 of 4 Redis nodes answered' (QuorumNotReachedException) instead of empty")
     void refusalByFourHealthyNodesIsReportedAsHeld() throws Exception {
         LockClient a = connectedClient();
         LockClient b = connectedClient();

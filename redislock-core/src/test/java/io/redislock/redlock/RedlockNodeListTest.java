@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redislock.LockClient;
 import io.redislock.LockClientOptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -66,8 +65,6 @@ class RedlockNodeListTest {
     }
 
     @Test
-    @Disabled("bug: Uris.identity keys a node by host:port/db, so two databases of one redis-server pass as two"
-            + " independent Redlock nodes: one process then casts two votes and one crash removes both")
     void twoDatabasesOfOneServerAreOneNode() {
         assertThatThrownBy(() -> LockClientOptions.builder()
                         .uris("redis://127.0.0.1:7001/0", "redis://127.0.0.1:7001/1", "redis://127.0.0.1:7002")
