@@ -1,0 +1,179 @@
+package io.redislock.benchmarks;
+
+import io.redislock.benchmarks.report.ChartBar;
+import io.redislock.benchmarks.report.ChartWriter;
+import io.redislock.benchmarks.report.Machine;
+import io.redislock.benchmarks.report.ResultsWriter;
+import io.redislock.benchmarks.report.Section;
+import io.redislock.benchmarks.scenarios.AsyncScenario;
+import io.redislock.benchmarks.scenarios.ContendedScenario;
+import io.redislock.benchmarks.scenarios.RedlockScenario;
+import io.redislock.benchmarks.scenarios.UncontendedScenario;
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.RedisServers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark harness: starts five redis-server processes, runs the scenarios of issue 5, prints a
+ * markdown report and writes {@code results.md} and {@code chart.png}. Servers and clients are stopped at
+ * the end, also on failure; a watchdog ends a run that overstays its time limit.
+ *
+ * <p>Usage: {@code BenchmarkMain [--quick] [--diagnose] [--seed N] [--out DIR] [--scenarios 1,2,3,4]}.
+ *
+ * <p>Thread-safety: a program entry point.
+ */
+public final class BenchmarkMain {
+    private BenchmarkMain() {}
+
+    /**
+     * Runs the benchmarks.
+     *
+     * @param args command line options
+     */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        int code;
+        try {
+            code = run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("benchmark: " + e.getMessage());
+            System.err.println(usage());
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("benchmark failed: " + e);
+            e.printStackTrace(System.err);
+            code = 1;
+        }
+        // Redisson and Spring may leave non-daemon threads behind; every server was stopped above.
+        System.exit(code);
+    }
+
+    private static String usage() {
+        return "usage: benchmark [--quick] [--diagnose] [--seed N] [--out DIR] [--scenarios 1,2,3,4]\n"
+                + "  --quick      about 2 minutes (default: full run, at most about 10 minutes)\n"
+                + "  --diagnose   also run non-default redislock variants that locate its costs\n"
+                + "  --seed N     seed of the block shuffling (default: time-based)\n"
+                + "  --out DIR    where results.md and chart.png go (default: docs/benchmarks)\n"
+                + "  --scenarios  which scenarios to run (default: all)";
+    }
+
+    static int run(String[] args) throws Exception {
+        boolean quick = false;
+        boolean diagnostics = false;
+        long seed = System.nanoTime();
+        Path out = Path.of("docs", "benchmarks");
+        Set<Integer> which = new LinkedHashSet<>(List.of(1, 2, 3, 4));
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--diagnose" -> diagnostics = true;
+                case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
+                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--scenarios" -> {
+                    which.clear();
+                    for (String s : value(args, ++i, "--scenarios").split(",")) {
+                        int n = Integer.parseInt(s.trim());
+                        if (n < 1 || n > 4) {
+                            throw new IllegalArgumentException("scenarios are 1 to 4, got " + n);
+                        }
+                        which.add(n);
+                    }
+                }
+                case "-h", "--help" -> {
+                    System.out.println(usage());
+                    return 0;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        BenchConfig cfg = quick ? BenchConfig.quick(seed, diagnostics) : BenchConfig.full(seed, diagnostics);
+        startWatchdog(quick ? TimeUnit.MINUTES.toMillis(8) : TimeUnit.MINUTES.toMillis(25));
+        List<Section> sections = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        List<String> machine;
+        long started = System.nanoTime();
+        try (RedisServers servers = RedisServers.start(5)) {
+            RedisServer main = servers.get(0);
+            machine = Machine.describe(main);
+            for (int n : which) {
+                long t0 = System.nanoTime();
+                System.err.println("benchmark: scenario " + n + " ...");
+                try {
+                    Section s = switch (n) {
+                        case 1 -> new UncontendedScenario(cfg, main).run();
+                        case 2 -> new ContendedScenario(cfg, main).run();
+                        case 3 -> new AsyncScenario(cfg, main).run();
+                        default -> new RedlockScenario(cfg, servers).run();
+                    };
+                    sections.add(s);
+                } catch (Exception | LinkageError e) {
+                    failures.add("scenario " + n + ": " + e);
+                    System.err.println("benchmark: scenario " + n + " failed: " + e);
+                    e.printStackTrace(System.err);
+                }
+                for (RedisServer s : servers.all()) {
+                    s.flushAll();
+                }
+                System.err.printf("benchmark: scenario %d took %d s%n", n,
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
+            }
+        }
+        List<String> header = List.of(
+                "Generated by `./benchmark" + (quick ? " --quick" : "") + (diagnostics ? " --diagnose" : "") + "` (seed " + seed + ", "
+                        + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s). Absolute numbers on a"
+                        + " shared 2-core VM are noise; compare the ratios, which are paired within a round.");
+        List<ChartBar> bars = new ArrayList<>();
+        for (Section s : sections) {
+            bars.addAll(s.bars());
+        }
+        Files.createDirectories(out);
+        String chartName = null;
+        if (!bars.isEmpty()) {
+            chartName = "chart.png";
+            try {
+                ChartWriter.write(bars, "redislock vs the floor and its peers (" + (quick ? "quick" : "full")
+                                + " run; for 4: floor latency / latency)",
+                        out.resolve(chartName));
+            } catch (IOException | RuntimeException e) {
+                failures.add("chart: " + e);
+                chartName = null;
+            }
+        }
+        String md = ResultsWriter.markdown(header, machine, sections, failures, chartName);
+        System.out.println(md);
+        Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
+        System.err.println("benchmark: wrote " + out.resolve("results.md") + (chartName == null ? "" : " and "
+                + out.resolve(chartName)));
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void startWatchdog(long millis) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("benchmark: still running after " + millis / 1000 + " s; giving up (servers are"
+                    + " killed by the shutdown hook)");
+            System.exit(3);
+        }, "bench-watchdog");
+        t.setDaemon(true);
+        t.start();
+    }
+}

@@ -1,0 +1,253 @@
+package io.redislock.benchmarks.scenarios;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.redislock.DistributedLock;
+import io.redislock.Lease;
+import io.redislock.LockClient;
+import io.redislock.LockClientOptions;
+import io.redislock.benchmarks.Closer;
+import io.redislock.benchmarks.BenchConfig;
+import io.redislock.benchmarks.Fmt;
+import io.redislock.benchmarks.RoundData;
+import io.redislock.benchmarks.peers.CoreScripts;
+import io.redislock.benchmarks.Rounds;
+import io.redislock.benchmarks.report.ChartBar;
+import io.redislock.benchmarks.report.Section;
+import io.redislock.benchmarks.report.Target;
+import io.redislock.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+
+/**
+ * Scenario 3: many acquisitions in flight on distinct keys through redislock's async API, against the
+ * same scripts sent raw through Lettuce's async API and against what {@code redis-benchmark} reaches
+ * running them pipelined.
+ *
+ * <p>Thread-safety: not thread-safe; run once.
+ */
+public final class AsyncScenario {
+    static final String TITLE = "3. Many keys, async API";
+    static final String RL_TRY = "redislock tryAcquireAsync + releaseAsync";
+    static final String RL_WAIT = "redislock acquireAsync(wait) + releaseAsync";
+    static final String RAW = "raw Lettuce async: EVALSHA acquire.lua + EVALSHA release.lua";
+    static final String BENCH = "redis-benchmark -P 16 -c 50: acquire.lua, then release.lua, pipelined";
+    static final String DIAG_FJP = "diagnostic: redislock tryAcquireAsync + releaseAsync, callbackExecutor = new ForkJoinPool(2)";
+    private static final long MAX_ERRORS = 1000;
+
+    private final BenchConfig cfg;
+    private final RedisServer server;
+
+    /**
+     * Creates the scenario.
+     *
+     * @param cfg the run configuration
+     * @param server the Redis server
+     */
+    public AsyncScenario(BenchConfig cfg, RedisServer server) {
+        this.cfg = cfg;
+        this.server = server;
+    }
+
+    /**
+     * Runs it.
+     *
+     * @return the results
+     * @throws Exception if the harness fails
+     */
+    public Section run() throws Exception {
+        RoundData data = new RoundData();
+        List<String> notes = new ArrayList<>();
+        String acquireLua = CoreScripts.source("acquire");
+        String releaseLua = CoreScripts.source("release");
+        RedisBenchmark bench = RedisBenchmark.find();
+        Map<String, IntFunction<CompletableFuture<Boolean>>> subjects = new LinkedHashMap<>();
+        AtomicLong seq = new AtomicLong();
+        int inFlight = cfg.inFlight();
+        long[] benchN = {50_000};
+        try (Closer closer = new Closer(); LockClient client = LockClient.create(server.uri())) {
+            DistributedLock[] locks = new DistributedLock[inFlight];
+            for (int i = 0; i < inFlight; i++) {
+                locks[i] = client.lock("bench:s3:" + i);
+            }
+            subjects.put(RL_TRY, i -> locks[i].tryAcquireAsync().thenCompose(l -> l.isPresent()
+                    ? l.get().releaseAsync() : CompletableFuture.completedFuture(false)));
+            Duration wait = Peers.WAIT;
+            subjects.put(RL_WAIT, i -> locks[i].acquireAsync(wait).thenCompose(Lease::releaseAsync));
+            if (cfg.diagnostics()) {
+                ForkJoinPool pool = new ForkJoinPool(2);
+                closer.add(pool::shutdownNow);
+                LockClient own = closer.add(LockClient.create(
+                        LockClientOptions.builder().uris(server.uri()).callbackExecutor(pool).build()));
+                DistributedLock[] ownLocks = new DistributedLock[inFlight];
+                for (int i = 0; i < inFlight; i++) {
+                    ownLocks[i] = own.lock("bench:s3fjp:" + i);
+                }
+                subjects.put(DIAG_FJP, i -> ownLocks[i].tryAcquireAsync().thenCompose(l -> l.isPresent()
+                        ? l.get().releaseAsync() : CompletableFuture.completedFuture(false)));
+            }
+            RedisClient raw = null;
+            StatefulRedisConnection<String, String> conn = null;
+            try {
+                String[] benchShas = null;
+                if (acquireLua != null && releaseLua != null) {
+                    raw = RedisClient.create(server.uri());
+                    conn = raw.connect();
+                    RedisAsyncCommands<String, String> a = conn.async();
+                    String acqSha = conn.sync().scriptLoad(acquireLua);
+                    String relSha = conn.sync().scriptLoad(releaseLua);
+                    String[][] keys = new String[inFlight][];
+                    for (int i = 0; i < inFlight; i++) {
+                        keys[i] = CoreScripts.keys("bench:s3raw:" + i);
+                    }
+                    String lease = Long.toString(Peers.LEASE.toMillis());
+                    String tokenPrefix = "raw" + System.nanoTime() + ".";
+                    subjects.put(RAW, i -> {
+                        String token = tokenPrefix + seq.incrementAndGet() + "@bench:1";
+                        return a.<List<Object>>evalsha(acqSha, ScriptOutputType.MULTI, keys[i], token, lease, "", "0")
+                                .toCompletableFuture()
+                                .thenCompose(r -> Long.valueOf(1L).equals(r.get(0))
+                                        ? a.<Long>evalsha(relSha, ScriptOutputType.INTEGER, keys[i], token, "", "100", "0")
+                                                .toCompletableFuture()
+                                                .thenApply(x -> x == 1L)
+                                        : CompletableFuture.completedFuture(false));
+                    });
+                    benchShas = new String[] {acqSha, relSha};
+                } else {
+                    notes.add("redislock-core's scripts were not found on the classpath: raw baselines skipped.");
+                }
+                if (bench == null) {
+                    notes.add("`redis-benchmark` is not on the PATH (Debian: `apt-get install redis-tools`): its"
+                            + " baseline and target were skipped.");
+                } else if (benchShas == null) {
+                    bench = null;
+                }
+                List<String> names = new ArrayList<>(subjects.keySet());
+                if (bench != null) {
+                    names.add(BENCH);
+                }
+                RedisBenchmark b = bench;
+                String[] shas = benchShas;
+                long block = cfg.asyncBlock().toNanos();
+                new Rounds(cfg.seed() + 3).run(names, 1, cfg.asyncRounds(), (s, r) -> {
+                    double ops;
+                    if (s.equals(BENCH)) {
+                        double a = b.acquire(server, shas[0], benchN[0]);
+                        double rel = b.release(server, shas[1], benchN[0]);
+                        server.flushAll();
+                        ops = 1 / (1 / a + 1 / rel);
+                        benchN[0] = Math.max(20_000, Math.min(2_000_000, (long) (ops * block / 1e9)));
+                    } else {
+                        ops = drive(subjects.get(s), inFlight, block);
+                    }
+                    if (r >= 0) {
+                        data.put(s, "ops", r, ops);
+                    }
+                });
+            } finally {
+                if (conn != null) {
+                    conn.close();
+                }
+                if (raw != null) {
+                    raw.shutdown();
+                }
+            }
+        }
+        server.flushAll();
+        List<String> order = new ArrayList<>(subjects.keySet());
+        if (bench != null) {
+            order.add(BENCH);
+        }
+        if (order.remove(DIAG_FJP)) {
+            order.add(DIAG_FJP);
+        }
+        return report(data, order, notes, bench);
+    }
+
+    /** Keeps {@code inFlight} chains going on distinct keys for a fixed time; returns completions per second. */
+    private static double drive(IntFunction<CompletableFuture<Boolean>> pair, int inFlight, long durationNanos)
+            throws InterruptedException {
+        LongAdder done = new LongAdder();
+        LongAdder errors = new LongAdder();
+        CountDownLatch finished = new CountDownLatch(inFlight);
+        long start = System.nanoTime();
+        long end = start + durationNanos;
+        for (int i = 0; i < inFlight; i++) {
+            next(pair, i, end, done, errors, finished);
+        }
+        if (!finished.await(durationNanos / 1_000_000 + 20_000, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("async chains did not finish");
+        }
+        if (errors.sum() > 0) {
+            System.err.println("benchmark: " + errors.sum() + " async errors");
+        }
+        return done.sum() * 1e9 / durationNanos;
+    }
+
+    private static void next(IntFunction<CompletableFuture<Boolean>> pair, int slot, long end, LongAdder done,
+            LongAdder errors, CountDownLatch finished) {
+        if (System.nanoTime() - end >= 0 || errors.sum() > MAX_ERRORS) {
+            finished.countDown();
+            return;
+        }
+        CompletableFuture<Boolean> f;
+        try {
+            f = pair.apply(slot);
+        } catch (RuntimeException e) {
+            errors.increment();
+            finished.countDown();
+            return;
+        }
+        f.whenComplete((ok, e) -> {
+            if (e != null || !Boolean.TRUE.equals(ok)) {
+                errors.increment();
+            } else if (System.nanoTime() - end < 0) {
+                done.increment();
+            }
+            next(pair, slot, end, done, errors, finished);
+        });
+    }
+
+    private Section report(RoundData data, List<String> order, List<String> notes, RedisBenchmark bench) {
+        Section sec = new Section(TITLE,
+                cfg.inFlight() + " acquire+release chains in flight on as many distinct keys, one client, for "
+                        + cfg.asyncBlock().toMillis() + " ms blocks per variant, shuffled per round. The raw Lettuce"
+                        + " variant sends redislock's own two scripts with the same keys and arguments. redis-benchmark"
+                        + " runs the same two scripts pipelined from 50 connections: acquire.lua on random free keys,"
+                        + " then release.lua on random keys (its compare fails, a slightly cheaper path than a real"
+                        + " release); its acquisitions/s are 1 / (1/acquire rate + 1/release rate), an upper bound on"
+                        + " what Redis does with these scripts on this machine.",
+                List.of("variant", "acquisitions/s", "vs redis-benchmark", "vs raw Lettuce async"));
+        for (String s : order) {
+            sec.row(List.of(s, Fmt.count(data.summary(s, "ops")),
+                    bench == null ? "–" : s.equals(BENCH) ? "1.00×" : Fmt.ratio(data.ratio(s, BENCH, "ops")),
+                    s.equals(RAW) ? "1.00×" : Fmt.ratio(data.ratio(s, RAW, "ops"))));
+        }
+        for (String n : notes) {
+            sec.note(n);
+        }
+        if (bench != null) {
+            sec.note("redis-benchmark: " + bench.describe());
+            sec.target(Target.ratio(TITLE, "async distinct-key acquisitions/s ≥ 50% of redis-benchmark (tryAcquireAsync)",
+                    data.ratio(RL_TRY, BENCH, "ops"), 0.5, true));
+            sec.target(Target.ratio(TITLE, "async distinct-key acquisitions/s ≥ 50% of redis-benchmark (acquireAsync)",
+                    data.ratio(RL_WAIT, BENCH, "ops"), 0.5, true));
+            String g = "3. async (vs redis-benchmark)";
+            UncontendedScenario.bar(sec, g, Peers.REDISLOCK, data.ratio(RL_TRY, BENCH, "ops"));
+            sec.bar(new ChartBar(g, Peers.FLOOR, 1.0));
+        }
+        return sec;
+    }
+}

@@ -1,0 +1,229 @@
+package io.redislock.benchmarks.scenarios;
+
+import io.redislock.LockOptions;
+import io.redislock.RetryPolicy;
+import io.redislock.benchmarks.BenchConfig;
+import io.redislock.benchmarks.Closer;
+import io.redislock.benchmarks.CommandMonitor;
+import io.redislock.benchmarks.Fmt;
+import io.redislock.benchmarks.RedisLoad;
+import io.redislock.benchmarks.RoundData;
+import io.redislock.benchmarks.Rounds;
+import io.redislock.benchmarks.Samples;
+import io.redislock.benchmarks.Stats;
+import io.redislock.benchmarks.Summary;
+import io.redislock.benchmarks.peers.GrantOnReleaseLocker;
+import io.redislock.benchmarks.peers.LettuceFloorLocker;
+import io.redislock.benchmarks.peers.Locker;
+import io.redislock.benchmarks.peers.LockerFactory;
+import io.redislock.benchmarks.peers.RedislockLocker;
+import io.redislock.benchmarks.peers.RedissonLocker;
+import io.redislock.benchmarks.peers.SpringLocker;
+import io.redislock.benchmarks.report.ChartBar;
+import io.redislock.benchmarks.report.Section;
+import io.redislock.benchmarks.report.Target;
+import io.redislock.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
+
+/**
+ * Scenario 2: N workers, each with its own client (as separate processes would have), contend for one
+ * key with an empty critical section. Per library and round: throughput, hand-off latency, fairness,
+ * holder changes and the Redis work per acquisition; client-sent commands per acquisition in a separate
+ * MONITOR window.
+ *
+ * <p>Thread-safety: not thread-safe; run once.
+ */
+public final class ContendedScenario {
+    static final String TITLE = "2. Contended: 8 separate clients, one key";
+    static final Duration FLOOR_BACKOFF = Duration.ofMillis(1);
+    static final String RL = "redislock acquire(wait)";
+    static final String FLOOR = "polling floor: SET NX PX, random backoff ≤ 1 ms";
+    static final String REDISSON = "Redisson tryLock(wait) (watchdog)";
+    static final String SPRING_PUBSUB = "Spring RedisLockRegistry PUB_SUB_LOCK";
+    static final String SPRING_SPIN = "Spring RedisLockRegistry SPIN_LOCK";
+    static final String DIAG_RETRY = "diagnostic: redislock, retry initialDelay 1 s";
+    static final String DIAG_ONE_IO = "diagnostic: redislock on a 1-I/O-thread Lettuce client";
+    static final String DIAG_NO_HANDOFF = "diagnostic: redislock, handoff 0 (no reservation)";
+    static final String DIAG_GRANT = "diagnostic: grant-on-release prototype (raw Lettuce, FIFO queue)";
+
+    private final BenchConfig cfg;
+    private final RedisServer server;
+
+    /**
+     * Creates the scenario.
+     *
+     * @param cfg the run configuration
+     * @param server the Redis server
+     */
+    public ContendedScenario(BenchConfig cfg, RedisServer server) {
+        this.cfg = cfg;
+        this.server = server;
+    }
+
+    private Map<String, LockerFactory> factories() {
+        String uri = server.uri();
+        List<String> uris = List.of(uri);
+        Map<String, LockerFactory> f = new LinkedHashMap<>();
+        f.put(RL, RedislockLocker.acquire(uris, LockOptions.defaults(), Peers.WAIT));
+        f.put(FLOOR, LettuceFloorLocker.polling(uri, Peers.LEASE, FLOOR_BACKOFF, Peers.WAIT));
+        f.put(REDISSON, RedissonLocker.factory(uris, null, Peers.WAIT));
+        f.put(SPRING_PUBSUB, SpringLocker.factory(uri, RedisLockType.PUB_SUB_LOCK, Peers.WAIT));
+        f.put(SPRING_SPIN, SpringLocker.factory(uri, RedisLockType.SPIN_LOCK, Peers.WAIT));
+        if (cfg.diagnostics()) {
+            LockOptions slowRetry = LockOptions.builder()
+                    .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).maxDelay(Duration.ofSeconds(1)).build())
+                    .build();
+            f.put(DIAG_RETRY, RedislockLocker.acquire(uris, slowRetry, Peers.WAIT));
+            f.put(DIAG_ONE_IO, RedislockLocker.acquireOnOneIoThread(uri, LockOptions.defaults(), Peers.WAIT));
+            f.put(DIAG_NO_HANDOFF, RedislockLocker.acquire(uris,
+                    LockOptions.builder().handoff(Duration.ZERO).build(), Peers.WAIT));
+            f.put(DIAG_GRANT, GrantOnReleaseLocker.factory(uri, Peers.LEASE, Peers.WAIT));
+        }
+        return f;
+    }
+
+    /**
+     * Runs it.
+     *
+     * @return the results
+     * @throws Exception if the harness fails
+     */
+    public Section run() throws Exception {
+        Map<String, LockerFactory> factories = factories();
+        Map<String, List<Locker>> lockers = new LinkedHashMap<>();
+        Map<String, Samples> handoffs = new LinkedHashMap<>();
+        Map<String, String> commands = new LinkedHashMap<>();
+        Map<String, Double> commandsPerAcq = new LinkedHashMap<>();
+        Map<String, String> problems = new LinkedHashMap<>();
+        Set<String> broken = new LinkedHashSet<>();
+        RoundData data = new RoundData();
+        long block = cfg.contendedBlock().toNanos();
+        long drain = TimeUnit.SECONDS.toNanos(20);
+        try (Closer closer = new Closer()) {
+            for (Map.Entry<String, LockerFactory> e : factories.entrySet()) {
+                List<Locker> list = new ArrayList<>();
+                for (int i = 0; i < cfg.workers(); i++) {
+                    list.add(closer.add(e.getValue().open(key(e.getKey()))));
+                }
+                lockers.put(e.getKey(), list);
+                handoffs.put(e.getKey(), new Samples());
+            }
+            new Rounds(cfg.seed() + 2).run(new ArrayList<>(lockers.keySet()), 1, cfg.contendedRounds(), (s, r) -> {
+                if (broken.contains(s)) {
+                    return;
+                }
+                RedisLoad before = RedisLoad.of(server);
+                ContendedBlock b = new ContendedBlock().run(lockers.get(s), block, drain);
+                RedisLoad load = RedisLoad.of(server).minus(before);
+                check(s, b, broken, problems);
+                if (r < 0) {
+                    return;
+                }
+                double secs = b.windowNanos / 1e9;
+                data.put(s, "ops", r, b.inWindow() / secs);
+                Samples h = b.handoffs();
+                data.put(s, "handoffP50", r, h.percentile(50));
+                handoffs.get(s).addAll(h);
+                double[] perWorker = b.perWorkerInWindow();
+                data.put(s, "cv", r, Stats.coefficientOfVariation(perWorker));
+                data.put(s, "minWorker", r, Stats.min(perWorker));
+                long total = b.total();
+                data.put(s, "changed", r, total <= 1 ? Double.NaN : (double) b.changes() / (total - 1));
+                data.put(s, "callsPerAcq", r, total == 0 ? Double.NaN : (double) load.calls() / total);
+                data.put(s, "cpuPerAcq", r, total == 0 ? Double.NaN : load.cpuSeconds() * 1e6 / total);
+            });
+            long monitorBlock = Math.max(TimeUnit.MILLISECONDS.toNanos(300), block / 3);
+            try (CommandMonitor monitor = CommandMonitor.start(server)) {
+                for (String s : lockers.keySet()) {
+                    if (broken.contains(s)) {
+                        continue;
+                    }
+                    Map<String, Long> before = monitor.sync();
+                    ContendedBlock b = new ContendedBlock().run(lockers.get(s), monitorBlock, drain);
+                    Map<String, Long> d = CommandMonitor.delta(before, monitor.sync());
+                    check(s, b, broken, problems);
+                    long acq = b.total();
+                    if (acq > 0) {
+                        double per = (double) CommandMonitor.total(d) / acq;
+                        commandsPerAcq.put(s, per);
+                        commands.put(s, Fmt.plain(per) + " (" + CommandMonitor.perOp(d, acq) + ")");
+                    }
+                }
+            }
+        }
+        return report(data, handoffs, commands, commandsPerAcq, problems);
+    }
+
+    private static String key(String library) {
+        return "bench-s2-" + Math.abs(library.hashCode());
+    }
+
+    private static void check(String s, ContendedBlock b, Set<String> broken, Map<String, String> problems) {
+        if (b.violations() > 0) {
+            problems.merge(s, b.violations() + " mutual-exclusion violations", (x, y) -> x + "; " + y);
+        }
+        if (b.errors() > 0) {
+            problems.merge(s, b.errors() + " errors, first: " + b.firstError(), (x, y) -> x + "; " + y);
+        }
+        if (b.timedOut) {
+            broken.add(s);
+            problems.merge(s, "workers did not finish; dropped from later rounds", (x, y) -> x + "; " + y);
+        }
+    }
+
+    private Section report(RoundData data, Map<String, Samples> handoffs, Map<String, String> commands,
+            Map<String, Double> commandsPerAcq, Map<String, String> problems) {
+        Section sec = new Section(TITLE,
+                cfg.workers() + " workers, each with its own client instance, loop lock → empty critical section →"
+                        + " unlock on one key. " + cfg.contendedRounds() + " measured rounds (after 1 warm-up) of "
+                        + cfg.contendedBlock().toMillis() + " ms per library, shuffled per round. Hand-off = time from"
+                        + " the holder starting its release to the next (different) holder returning from its acquire,"
+                        + " pooled over rounds. Fairness = coefficient of variation of acquisitions per worker."
+                        + " Redis calls include commands run inside scripts (INFO commandstats); Redis CPU is"
+                        + " used_cpu_sys+user. Client commands were counted with MONITOR in a separate window.",
+                List.of("library", "acquisitions/s", "vs floor", "hand-off p50", "hand-off p99", "fairness CV",
+                        "holder changed", "Redis calls / acq", "Redis CPU / acq", "client commands / acq"));
+        for (String s : handoffs.keySet()) {
+            Samples h = handoffs.get(s);
+            sec.row(List.of(s, Fmt.count(data.summary(s, "ops")),
+                    s.equals(FLOOR) ? "1.00×" : Fmt.ratio(data.ratio(s, FLOOR, "ops")),
+                    Fmt.micros(h.percentile(50)), Fmt.micros(h.percentile(99)),
+                    Fmt.plain(data.summary(s, "cv").median()), Fmt.percent(data.summary(s, "changed").median()),
+                    Fmt.plain(data.summary(s, "callsPerAcq").median()),
+                    Fmt.plain(data.summary(s, "cpuPerAcq").median()) + " µs",
+                    commands.getOrDefault(s, "–")));
+        }
+        for (Map.Entry<String, String> p : problems.entrySet()) {
+            sec.note("**" + p.getKey() + "**: " + p.getValue());
+        }
+        sec.note("The polling floor lets the releasing worker try again at once, so it often re-takes the lock"
+                + " itself (see \"holder changed\"): throughput without hand-off. Spring's SPIN_LOCK sleeps"
+                + " (default 100 ms) between tries.");
+        sec.target(Target.ratio(TITLE, "contended acquisitions/s ≥ 1.0× the polling floor",
+                data.ratio(RL, FLOOR, "ops"), 1.0, true));
+        sec.target(Target.ratio(TITLE, "contended acquisitions/s ≥ 2× Redisson",
+                data.ratio(RL, REDISSON, "ops"), 2.0, true));
+        sec.target(Target.ratio(TITLE, "median hand-off ≤ 0.8× the polling floor's",
+                data.ratio(RL, "handoffP50", FLOOR, "handoffP50"), 0.8, false));
+        Double cmds = commandsPerAcq.get(RL);
+        sec.target(Target.value(TITLE, "≤ 3 client-sent commands per acquisition",
+                cmds == null ? Summary.EMPTY : Summary.of(List.of(cmds)), 3.0, false));
+        sec.target(Target.value(TITLE, "no starvation: fewest acquisitions of any worker in a round ≥ 1",
+                data.summary(RL, "minWorker"), 1.0, true));
+        String g = "2. contended acq/s";
+        UncontendedScenario.bar(sec, g, Peers.REDISLOCK, data.ratio(RL, FLOOR, "ops"));
+        sec.bar(new ChartBar(g, Peers.FLOOR, 1.0));
+        UncontendedScenario.bar(sec, g, Peers.REDISSON, data.ratio(REDISSON, FLOOR, "ops"));
+        UncontendedScenario.bar(sec, g, Peers.SPRING_PUBSUB, data.ratio(SPRING_PUBSUB, FLOOR, "ops"));
+        UncontendedScenario.bar(sec, g, Peers.SPRING_SPIN, data.ratio(SPRING_SPIN, FLOOR, "ops"));
+        return sec;
+    }
+}

@@ -1,0 +1,166 @@
+package io.redislock.cli;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The command {@code redislock run} supervises: started with inherited stdio and extra environment,
+ * signalled, and stopped (SIGTERM to it and its descendants, SIGKILL after a grace period).
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+final class Child {
+    private static final long POLL_MILLIS = 20;
+    private static final Duration REAP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Process process;
+
+    private Child(Process process) {
+        this.process = process;
+    }
+
+    /**
+     * Starts the command.
+     *
+     * @param command the program and its arguments
+     * @param extraEnv variables added to the inherited environment
+     * @return the running command
+     * @throws IOException if it cannot be started (not found, not executable)
+     */
+    static Child start(List<String> command, Map<String, String> extraEnv) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        pb.environment().putAll(extraEnv);
+        return new Child(pb.start());
+    }
+
+    /** @return the process id */
+    long pid() {
+        return process.pid();
+    }
+
+    /** @return a future completed when the command exits */
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    /**
+     * Waits for the exit (uninterruptibly: signals are forwarded, not acted on here).
+     *
+     * @return the exit code, 128+N if killed by signal N
+     */
+    int awaitExit() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return process.waitFor();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Passes a signal on to the command and its descendants.
+     *
+     * @param signal a signal name such as {@code "INT"} or {@code "TERM"}
+     */
+    void forward(String signal) {
+        List<ProcessHandle> tree = tree();
+        if (signal.equals("TERM")) {
+            tree.forEach(ProcessHandle::destroy);
+            return;
+        }
+        List<String> kill = new ArrayList<>(List.of("kill", "-" + signal));
+        for (ProcessHandle h : tree) {
+            kill.add(Long.toString(h.pid()));
+        }
+        try {
+            Process k = new ProcessBuilder(kill).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            k.getOutputStream().close();
+            if (!k.waitFor(5, TimeUnit.SECONDS)) {
+                k.destroyForcibly();
+            }
+        } catch (IOException e) {
+            tree.forEach(ProcessHandle::destroy); // no kill(1): SIGTERM is the closest we can send
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops the command: SIGTERM to it and its descendants, SIGKILL to whatever is left after the grace
+     * period, then waits (bounded) for the command to be reaped.
+     *
+     * @param grace how long to wait after SIGTERM
+     * @return true if SIGKILL was needed
+     */
+    boolean terminate(Duration grace) {
+        List<ProcessHandle> tree = tree();
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean interrupted = false;
+        while (anyAlive(tree) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        boolean killed = false;
+        if (process.isAlive()) {
+            tree.addAll(process.descendants().toList());
+        }
+        for (ProcessHandle h : tree) {
+            if (h.isAlive()) {
+                h.destroyForcibly();
+                killed = true;
+            }
+        }
+        try {
+            process.waitFor(REAP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return killed;
+    }
+
+    /** Kills the command and its descendants at once (JVM shutdown while it still runs). */
+    void killNow() {
+        tree().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private List<ProcessHandle> tree() {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(process.toHandle());
+        try {
+            tree.addAll(process.descendants().toList());
+        } catch (RuntimeException e) {
+            // the process table could not be read; the command itself is still in the list
+        }
+        return tree;
+    }
+
+    private static boolean anyAlive(List<ProcessHandle> handles) {
+        for (ProcessHandle h : handles) {
+            if (h.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,99 @@
+package io.redislock.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/**
+ * Parses the durations of the command line: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a
+ * plain integer meaning seconds. Negative values and anything else are rejected.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class Durations {
+    private static final Pattern FORMAT = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+
+    private Durations() {}
+
+    /**
+     * Parses a duration.
+     *
+     * @param text e.g. {@code "30s"}
+     * @return the duration, zero or positive
+     * @throws IllegalArgumentException if the text is not such a duration
+     */
+    public static Duration parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = FORMAT.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 30s, 5m, 1h"
+                    + " or a number of seconds (no negative values)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        switch (unit) {
+            case "ms":
+                return Duration.ofMillis(n);
+            case "m":
+                return Duration.ofMinutes(n);
+            case "h":
+                return Duration.ofHours(n);
+            default:
+                return Duration.ofSeconds(n);
+        }
+    }
+
+    /**
+     * Formats a duration for people: {@code 850ms}, {@code 12.3s}, {@code 5m0s}.
+     *
+     * @param d the duration
+     * @return the text
+     */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms < 60_000) {
+            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        }
+        return d.toMinutes() + "m" + d.toSecondsPart() + "s";
+    }
+
+    /** Converter for durations that may be zero ({@code --wait}). */
+    public static final class NonNegative implements CommandLine.ITypeConverter<Duration> {
+        /** Creates the converter (picocli does this). */
+        public NonNegative() {}
+
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Converter for durations that must be positive ({@code --lease}, {@code --kill-grace}). */
+    public static final class Positive implements CommandLine.ITypeConverter<Duration> {
+        /** Creates the converter (picocli does this). */
+        public Positive() {}
+
+        @Override
+        public Duration convert(String value) {
+            Duration d;
+            try {
+                d = parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+            if (d.isZero()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' must be greater than zero");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.redislock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.TestTimeouts;
+import io.redislock.testing.WithRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code status}, {@code list} and {@code release} as separate processes against a real redis-server. */
+@WithRedis
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class AdminCommandsIT {
+    private static final String PASSWORD = "s3cret-Pa55word";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void statusListAndForcedReleaseOfAHeldLock(RedisServer redis) {
+        Path marker = dir.resolve("holding");
+        try (CliProcess holder = CliProcess.start("run", "--redis", redis.uri(), "--name", "job-1", "--lease", "1500ms",
+                "--", "sh", "-c", "touch " + marker + "; sleep 60")) {
+            awaitFile(marker, holder);
+
+            CliProcess.Result status = CliProcess.run("status", "--redis", redis.uri(), "--name", "job-1");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            assertThat(status.stdout()).contains("lock 'job-1' is held").contains("holder:").contains("ttl:");
+
+            CliProcess.Result json = CliProcess.run("status", "--redis", redis.uri(), "--name", "job-1", "--json");
+            assertThat(json.exitCode()).as(json.toString()).isZero();
+            assertThat(json.stdout().trim()).startsWith("{").endsWith("}")
+                    .contains("\"name\":\"job-1\"", "\"held\":true", "\"fencingCounter\":")
+                    .containsPattern("\"ttlMillis\":\\d+");
+
+            CliProcess.Result list = CliProcess.run("list", "--redis", redis.uri(), "--pattern", "job-*", "--json");
+            assertThat(list.exitCode()).as(list.toString()).isZero();
+            assertThat(list.stdout().trim()).startsWith("[").endsWith("]").contains("\"name\":\"job-1\"");
+            CliProcess.Result none = CliProcess.run("list", "--redis", redis.uri(), "--pattern", "other-*");
+            assertThat(none.stdout()).contains("no locks held");
+
+            CliProcess.Result refused = CliProcess.run("release", "--redis", redis.uri(), "--name", "job-1");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(64);
+            assertThat(refused.stderr()).contains("--force");
+            assertThat(redis.command("EXISTS", "job-1")).isEqualTo(1L);
+
+            CliProcess.Result released = CliProcess.run("release", "--redis", redis.uri(), "--name", "job-1", "--force",
+                    "--json");
+            assertThat(released.exitCode()).as(released.toString()).isZero();
+            assertThat(released.stdout()).contains("\"wasHeld\":true");
+            assertThat(redis.command("EXISTS", "job-1")).isEqualTo(0L);
+
+            // the holder notices at its next renewal (every 500 ms), stops its command and reports it
+            CliProcess.Result held = holder.await(Duration.ofSeconds(30));
+            assertThat(held.exitCode()).as(held.toString()).isEqualTo(74);
+        }
+        CliProcess.Result free = CliProcess.run("status", "--redis", redis.uri(), "--name", "job-1", "--json");
+        assertThat(free.stdout()).contains("\"held\":false", "\"holder\":null");
+        CliProcess.Result again = CliProcess.run("release", "--redis", redis.uri(), "--name", "job-1", "--force");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.stdout()).contains("was not held");
+    }
+
+    @Test
+    void statusOfAFreeLockExitsZeroAndUnreachableRedisExits69(RedisServer redis) {
+        CliProcess.Result free = CliProcess.run(CliProcess.env(RedisOptions.REDIS_ENV, redis.uri()), "status",
+                "--name", "never");
+        assertThat(free.exitCode()).as(free.toString()).isZero();
+        assertThat(free.stdout()).contains("lock 'never' is free");
+
+        redis.kill();
+        CliProcess.Result down = CliProcess.run("list", "--redis", redis.uri());
+        assertThat(down.exitCode()).as(down.toString()).isEqualTo(69);
+    }
+
+    @Test
+    @WithRedis(args = {"--requirepass", PASSWORD})
+    void takesThePasswordFromTheUriOrTheEnvironmentAndNeverPrintsIt(RedisServer redis) {
+        String withPassword = "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port();
+        CliProcess.Result fromUri = CliProcess.run("status", "--redis", withPassword, "--name", "p", "--json");
+        assertThat(fromUri.exitCode()).as(fromUri.toString()).isZero();
+
+        CliProcess.Result fromEnv = CliProcess.run(CliProcess.env(Secrets.PASSWORD_ENV, PASSWORD), "run", "--redis",
+                redis.uri(), "--name", "p", "--", "true");
+        assertThat(fromEnv.exitCode()).as(fromEnv.toString()).isZero();
+
+        CliProcess.Result badUri = CliProcess.run("status", "--redis", withPassword + ",redis://:" + PASSWORD
+                + "@127.0.0.1:" + redis.port(), "--name", "p");
+        assertThat(badUri.exitCode()).as(badUri.toString()).isEqualTo(64);
+        CliProcess.Result unmatched = CliProcess.run("status", "--name", "p", withPassword);
+        assertThat(unmatched.exitCode()).as(unmatched.toString()).isEqualTo(64);
+        CliProcess.Result wrong = CliProcess.run(CliProcess.env(Secrets.PASSWORD_ENV, "wrong-" + PASSWORD), "status",
+                "--redis", redis.uri(), "--name", "p");
+        assertThat(wrong.exitCode()).as(wrong.toString()).isNotZero();
+
+        for (CliProcess.Result r : new CliProcess.Result[] {fromUri, fromEnv, badUri, unmatched, wrong}) {
+            assertThat(r.stdout() + r.stderr()).doesNotContain(PASSWORD);
+        }
+    }
+
+    private static void awaitFile(Path file, CliProcess process) {
+        long deadline = System.nanoTime() + TestTimeouts.scaled(Duration.ofSeconds(30)).toNanos();
+        for (int i = 0; i < 10_000 && System.nanoTime() - deadline < 0; i++) {
+            if (Files.exists(file)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("redislock exited early: " + process.await(Duration.ofSeconds(1)));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError(file + " did not appear; stderr so far: " + process.stderrSoFar());
+    }
+}

@@ -1,0 +1,45 @@
+package io.redislock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(10)
+class DurationsTest {
+    @Test
+    void parsesMillisSecondsMinutesHoursAndPlainSeconds() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.parse("42")).isEqualTo(Duration.ofSeconds(42));
+        assertThat(Durations.parse("0s")).isZero();
+        assertThat(Durations.parse(" 10S ")).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-1s", "-1", "1.5s", "10 s", "", "s", "5d", "1e3", "9999999999999s"})
+    void rejectsGarbageAndNegativeValues(String text) {
+        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a duration");
+    }
+
+    @Test
+    void positiveConverterRejectsZero() {
+        assertThatThrownBy(() -> new Durations.Positive().convert("0s"))
+                .hasMessageContaining("greater than zero");
+        assertThat(new Durations.NonNegative().convert("0s")).isZero();
+    }
+
+    @Test
+    void formatsForPeople() {
+        assertThat(Durations.format(Duration.ofMillis(850))).isEqualTo("850ms");
+        assertThat(Durations.format(Duration.ofMillis(12_340))).isEqualTo("12.3s");
+        assertThat(Durations.format(Duration.ofSeconds(300))).isEqualTo("5m0s");
+    }
+}

@@ -1,0 +1,227 @@
+package io.redislock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.RedisServers;
+import io.redislock.testing.TestTimeouts;
+import io.redislock.testing.WithRedis;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code redislock run} as a separate process against real redis-server processes. */
+@WithRedis
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RunCommandIT {
+    private static final Duration MARKER_TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsTheCommandWithLockNameAndIncreasingFencingTokenAndExitsWithItsCode(RedisServer redis) {
+        String script = "echo \"$LOCK_NAME $LOCK_FENCING_TOKEN\"; exit 3";
+        CliProcess.Result first = CliProcess.run("run", "--redis", redis.uri(), "--name", "job", "--", "sh", "-c", script);
+        CliProcess.Result second = CliProcess.run("run", "--redis", redis.uri(), "--name", "job", "--", "sh", "-c", script);
+
+        assertThat(first.exitCode()).as(first.toString()).isEqualTo(3);
+        assertThat(second.exitCode()).as(second.toString()).isEqualTo(3);
+        long token1 = tokenOf(first.stdout(), "job");
+        long token2 = tokenOf(second.stdout(), "job");
+        assertThat(token2).isGreaterThan(token1);
+        assertThat(redis.command("EXISTS", "job")).isEqualTo(0L);
+    }
+
+    @Test
+    void twoRunsOnTheSameNameExcludeEachOther(RedisServer redis) throws IOException {
+        Path log = dir.resolve("log");
+        Files.createFile(log);
+        String script = "echo start-$ID >> " + log + "; sleep 1; echo end-$ID >> " + log;
+        try (CliProcess a = CliProcess.start(CliProcess.env("ID", "a"), "run", "--redis", redis.uri(), "--name",
+                        "excl", "--wait", "60s", "--", "sh", "-c", script);
+                CliProcess b = CliProcess.start(CliProcess.env("ID", "b"), "run", "--redis", redis.uri(), "--name",
+                        "excl", "--wait", "60s", "--", "sh", "-c", script)) {
+            CliProcess.Result ra = a.await(Duration.ofSeconds(60));
+            CliProcess.Result rb = b.await(Duration.ofSeconds(60));
+            assertThat(ra.exitCode()).as(ra.toString()).isZero();
+            assertThat(rb.exitCode()).as(rb.toString()).isZero();
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("start-");
+        String first = lines.get(0).substring("start-".length());
+        String other = first.equals("a") ? "b" : "a";
+        assertThat(lines).containsExactly("start-" + first, "end-" + first, "start-" + other, "end-" + other);
+    }
+
+    @Test
+    void exitsWith75WhenTheLockIsHeldElsewhereForTheWholeWait(RedisServer redis) {
+        Path marker = dir.resolve("holding");
+        try (CliProcess holder = CliProcess.start("run", "--redis", redis.uri(), "--name", "busy", "--", "sh", "-c",
+                "touch " + marker + "; sleep 60")) {
+            awaitFile(marker, holder);
+            long start = System.nanoTime();
+            CliProcess.Result waited = CliProcess.run("run", "--redis", redis.uri(), "--name", "busy", "--wait", "1s",
+                    "--", "true");
+            assertThat(waited.exitCode()).as(waited.toString()).isEqualTo(75);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(waited.stderr()).contains("held elsewhere");
+
+            CliProcess.Result once = CliProcess.run("run", "--redis", redis.uri(), "--name", "busy", "--", "true");
+            assertThat(once.exitCode()).as(once.toString()).isEqualTo(75);
+        }
+    }
+
+    @Test
+    void exitsWith69WhenRedisIsUnreachable() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+        CliProcess.Result r = CliProcess.run("run", "--redis", "redis://127.0.0.1:" + closedPort, "--name", "x", "--",
+                "true");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(69);
+        assertThat(r.stderr()).contains("127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void exitsWith64OnBadArgumentsWithAUsageMessage(RedisServer redis) {
+        CliProcess.Result r = CliProcess.run("run", "--redis", redis.uri(), "--name", "x", "--lease", "abc", "--",
+                "true");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(64);
+        assertThat(r.stderr()).contains("--lease").contains("Usage:");
+        assertThat(redis.command("EXISTS", "x")).isEqualTo(0L);
+    }
+
+    @Test
+    void exitsWith127WhenTheCommandCannotBeStartedAndReleasesTheLock(RedisServer redis) {
+        CliProcess.Result r = CliProcess.run("run", "--redis", redis.uri(), "--name", "nf", "--",
+                "no-such-command-redislock-test");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(127);
+        assertThat(r.stderr()).contains("cannot start");
+        assertThat(redis.command("EXISTS", "nf")).isEqualTo(0L);
+    }
+
+    @Test
+    void killsTheCommandWithinTheLeaseAndExits74WhenTheKeyIsDeletedBehindItsBack(RedisServer redis)
+            throws IOException {
+        Path pidFile = dir.resolve("child.pid");
+        try (CliProcess run = CliProcess.start("run", "--redis", redis.uri(), "--name", "victim", "--lease", "3s",
+                "--kill-grace", "2s", "--", "sh", "-c", "echo $$ > " + pidFile + ".tmp; mv " + pidFile + ".tmp "
+                        + pidFile + "; exec sleep 60")) {
+            awaitFile(pidFile, run);
+            long childPid = Long.parseLong(Files.readString(pidFile).trim());
+            assertThat(redis.command("DEL", "victim")).isEqualTo(1L);
+            long deleted = System.nanoTime();
+
+            CliProcess.Result r = run.await(Duration.ofSeconds(30));
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
+            assertThat(r.stderr()).contains("lost lock 'victim'").contains("NOT_OWNER");
+            // detected at the next renewal (every lease/3), then SIGTERM: well within the 3 s lease
+            assertThat(Duration.ofNanos(System.nanoTime() - deleted))
+                    .isLessThan(TestTimeouts.scaled(Duration.ofSeconds(3)).plusSeconds(2));
+            assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        }
+    }
+
+    @Test
+    void exits74WhenTheLeaseLapsedWhileThisProcessWasPaused(RedisServer redis) throws InterruptedException {
+        Path marker = dir.resolve("started");
+        try (CliProcess run = CliProcess.start("run", "--redis", redis.uri(), "--name", "paused", "--lease", "1s",
+                "--", "sh", "-c", "touch " + marker + "; sleep 0.3")) {
+            awaitFile(marker, run);
+            run.signal("STOP");
+            try {
+                Thread.sleep(2500); // past the 1 s lease: the key expires in Redis, the command ends meanwhile
+            } finally {
+                run.signal("CONT");
+            }
+            CliProcess.Result r = run.await(Duration.ofSeconds(30));
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
+            assertThat(r.stderr()).contains("work may have run without the lock");
+        }
+    }
+
+    @Test
+    void forwardsSigtermToTheCommandAndReleasesTheLockAfterItExits(RedisServer redis) {
+        Path marker = dir.resolve("trapping");
+        try (CliProcess run = CliProcess.start("run", "--redis", redis.uri(), "--name", "term", "--", "sh", "-c",
+                "trap 'echo got-term; exit 7' TERM; touch " + marker + "; sleep 60 & wait")) {
+            awaitFile(marker, run);
+            assertThat(redis.command("EXISTS", "term")).isEqualTo(1L);
+
+            run.signal("TERM");
+            CliProcess.Result r = run.await(Duration.ofSeconds(30));
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(7);
+            assertThat(r.stdout()).contains("got-term");
+            assertThat(redis.command("EXISTS", "term")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void exitsWith128PlusSignalWhenTheForwardedSignalKillsTheCommand(RedisServer redis) {
+        Path marker = dir.resolve("sleeping");
+        try (CliProcess run = CliProcess.start("run", "--redis", redis.uri(), "--name", "term2", "--", "sh", "-c",
+                "touch " + marker + "; exec sleep 60")) {
+            awaitFile(marker, run);
+            run.signal("TERM");
+            CliProcess.Result r = run.await(Duration.ofSeconds(30));
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(128 + 15);
+            assertThat(redis.command("EXISTS", "term2")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    @WithRedis(servers = 3)
+    void runsUnderRedlockWithSeveralUris(RedisServers redis) {
+        String uris = String.join(",", redis.uris());
+        CliProcess.Result r = CliProcess.run("run", "--redis", uris, "--name", "rl", "--", "sh", "-c",
+                "echo token=$LOCK_FENCING_TOKEN");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).containsPattern("token=\\d+");
+        for (RedisServer node : redis.all()) {
+            assertThat(node.command("EXISTS", "rl")).isEqualTo(0L);
+        }
+    }
+
+    private static long tokenOf(String stdout, String name) {
+        for (String line : stdout.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no '" + name + " <token>' line in: " + stdout);
+    }
+
+    private static void awaitFile(Path file, CliProcess process) {
+        long deadline = System.nanoTime() + TestTimeouts.scaled(MARKER_TIMEOUT).toNanos();
+        for (int i = 0; i < 10_000 && System.nanoTime() - deadline < 0; i++) {
+            if (Files.exists(file)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("redislock exited before " + file + " appeared: "
+                        + process.await(Duration.ofSeconds(1)));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError(file + " did not appear; stderr so far: " + process.stderrSoFar());
+    }
+}

@@ -1,0 +1,27 @@
+package io.redislock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class SecretsTest {
+    @Test
+    void masksUserInfoOfUrisAndEveryKnownPasswordAnywhere() {
+        Secrets s = Secrets.from(new String[] {"--redis", "redis://user:hunter2%21@h:1,redis://:other-pw@h:2"},
+                Map.of(Secrets.PASSWORD_ENV, "env-secret"));
+        assertThat(s.mask("failed redis://user:hunter2%21@h:1 and redis://:x@h:3"))
+                .isEqualTo("failed redis://***@h:1 and redis://***@h:3");
+        assertThat(s.mask("AUTH hunter2! / hunter2%21 / other-pw / env-secret"))
+                .isEqualTo("AUTH *** / *** / *** / ***");
+        assertThat(s.mask(null)).isEmpty();
+    }
+
+    @Test
+    void readsThePasswordOfTheDefaultUriFromTheEnvironment() {
+        Secrets s = Secrets.from(new String[0], Map.of(RedisOptions.REDIS_ENV, "redis://:from-env-uri@h:1"));
+        assertThat(s.mask("bad password from-env-uri")).isEqualTo("bad password ***");
+    }
+}

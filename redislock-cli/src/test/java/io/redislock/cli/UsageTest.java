@@ -1,0 +1,122 @@
+package io.redislock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Argument handling in-process: none of these reach Redis. */
+@Timeout(30)
+class UsageTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.execute(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void topLevelHelpPrintsTheExitCodeTable() {
+        assertThat(run("--help")).isZero();
+        assertThat(stdout()).contains("Exit codes:", "64", "69", "74", "75", "127", "REDISLOCK_REDIS",
+                "REDISLOCK_PASSWORD", "run", "status", "list", "release", "demo");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "status", "list", "release", "demo"})
+    void everySubcommandHasHelp(String command) {
+        assertThat(run(command, "--help")).isZero();
+        assertThat(stdout()).contains("Usage: redislock " + command);
+    }
+
+    @Test
+    void versionIsPrinted() {
+        assertThat(run("--version")).isZero();
+        assertThat(stdout()).startsWith("redislock ");
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        assertThat(run()).isEqualTo(64);
+        assertThat(stderr()).contains("missing command");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertThat(run("run", "--bogus", "--name", "x", "--", "true")).isEqualTo(64);
+        assertThat(stderr()).contains("--bogus").contains("Usage: redislock run");
+    }
+
+    @Test
+    void missingNameIsAUsageError() {
+        assertThat(run("run", "--", "true")).isEqualTo(64);
+        assertThat(stderr()).contains("--name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--lease=abc", "--lease=-1s", "--lease=0s", "--wait=-1s", "--wait=abc", "--kill-grace=0",
+        "--kill-grace=x", "--lease=50ms"})
+    void badDurationsAreUsageErrorsNamingTheOption(String option) {
+        assertThat(run("run", "--name", "x", option, "--", "true")).isEqualTo(64);
+        assertThat(stderr()).contains(option.substring(0, option.indexOf('=')));
+    }
+
+    @Test
+    void negativeDurationAsSeparateArgumentIsRejected() {
+        assertThat(run("run", "--name", "x", "--lease", "-1s", "--", "true")).isEqualTo(64);
+        assertThat(stderr()).contains("--lease");
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        assertThat(run("run", "--name", "x")).isEqualTo(64);
+        assertThat(stderr()).contains("CMD");
+    }
+
+    @Test
+    void invalidNameIsAUsageError() {
+        assertThat(run("run", "--redis", "redis://127.0.0.1:1", "--name", "a b", "--", "true")).isEqualTo(64);
+        assertThat(stderr()).contains("--name");
+    }
+
+    @Test
+    void malformedRedisUriIsAUsageErrorAndItsPasswordIsMasked() {
+        assertThat(run("status", "--redis", "http://:topsecret@h:1", "--name", "x")).isEqualTo(64);
+        assertThat(stderr()).contains("--redis").doesNotContain("topsecret");
+    }
+
+    @Test
+    void releaseWithoutForceIsAUsageError() {
+        assertThat(run("release", "--redis", "redis://127.0.0.1:1", "--name", "x")).isEqualTo(64);
+        assertThat(stderr()).contains("--force");
+    }
+
+    @Test
+    void demoRejectsOutOfRangeArguments() {
+        assertThat(run("demo", "--workers", "0")).isEqualTo(64);
+        assertThat(run("demo", "--seconds", "1")).isEqualTo(64);
+        assertThat(run("demo", "--workers", "x")).isEqualTo(64);
+    }
+
+    @Test
+    void optionsAfterTheCommandBelongToTheCommand() {
+        // without "--": the first positional argument ends redislock's options
+        assertThat(run("run", "--name", "x", "--lease", "abc", "sh", "-c", "true")).isEqualTo(64);
+        assertThat(stderr()).contains("--lease").doesNotContain("Unknown option: '-c'");
+    }
+}
