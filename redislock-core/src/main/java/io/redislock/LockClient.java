@@ -135,7 +135,7 @@ public final class LockClient implements AutoCloseable {
      * @return a future of the snapshot
      */
     public CompletableFuture<LockInfo> statusAsync(String name, String keyPrefix) {
-        return Futures.on(engine.status(keyPrefix, name), options.callbackExecutor());
+        return engine.onCallbacks(engine.status(keyPrefix, name));
     }
 
     /**
@@ -158,7 +158,7 @@ public final class LockClient implements AutoCloseable {
      * @return a future of the snapshots
      */
     public CompletableFuture<List<LockInfo>> listAsync(String namePattern, String keyPrefix) {
-        return Futures.on(engine.list(keyPrefix, namePattern), options.callbackExecutor());
+        return engine.onCallbacks(engine.list(keyPrefix, namePattern));
     }
 
     /**
@@ -182,7 +182,7 @@ public final class LockClient implements AutoCloseable {
      * @return a future of the node count
      */
     public CompletableFuture<Integer> forceReleaseAsync(String name, String keyPrefix) {
-        return Futures.on(engine.forceRelease(keyPrefix, name), options.callbackExecutor());
+        return engine.onCallbacks(engine.forceRelease(keyPrefix, name));
     }
 
     /** @return how many Redis nodes this client uses (1: single instance; more: Redlock) */
@@ -215,7 +215,18 @@ public final class LockClient implements AutoCloseable {
      * @return a future completed when closed
      */
     public CompletableFuture<Void> closeAsync() {
-        return CompletableFuture.runAsync(engine::close);
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                engine.close();
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, "redislock-close");
+        t.setDaemon(true);
+        t.start();
+        return f;
     }
 
     @Override

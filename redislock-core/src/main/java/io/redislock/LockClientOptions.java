@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * How a {@link LockClient} reaches Redis: one URI for the single-instance lock, several independent
@@ -120,7 +119,12 @@ public final class LockClientOptions {
         return ticker;
     }
 
-    /** @return the executor that completes async results and runs lost-lease listeners */
+    /**
+     * The executor that completes async results and runs lost-lease listeners; null means the client's
+     * own small pool of daemon threads (not the common pool, which on two CPUs starts a thread per task).
+     *
+     * @return the executor, or null for the client's own
+     */
     public Executor callbackExecutor() {
         return callbackExecutor;
     }
@@ -152,7 +156,7 @@ public final class LockClientOptions {
         private double driftFactor = 0.01;
         private boolean enforceDelayedRestart;
         private Ticker ticker = Ticker.system();
-        private Executor callbackExecutor = ForkJoinPool.commonPool();
+        private Executor callbackExecutor;
 
         private Builder() {}
 

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * How one lock is taken and held: lease length, auto-renewal, key prefix, retry policy, acquisition mode
- * and hand-off reservation.
+ * and fair hand-off.
  *
  * <p>Thread-safety: immutable.
  */
@@ -24,7 +24,7 @@ public final class LockOptions {
     private final String keyPrefix;
     private final RetryPolicy retry;
     private final AcquireMode mode;
-    private final Duration handoff;
+    private final boolean fairHandoff;
 
     private LockOptions(Builder b) {
         this.lease = b.lease;
@@ -32,12 +32,12 @@ public final class LockOptions {
         this.keyPrefix = b.keyPrefix;
         this.retry = b.retry;
         this.mode = b.mode;
-        this.handoff = b.handoff;
+        this.fairHandoff = b.fairHandoff;
     }
 
     /**
      * The defaults: 30 s lease, auto-renewal on, no key prefix, {@link RetryPolicy#defaults()},
-     * {@link AcquireMode#LEASE}, 100 ms hand-off reservation.
+     * {@link AcquireMode#LEASE}, fair hand-off on.
      *
      * @return the default options
      */
@@ -66,7 +66,7 @@ public final class LockOptions {
         b.keyPrefix = keyPrefix;
         b.retry = retry;
         b.mode = mode;
-        b.handoff = handoff;
+        b.fairHandoff = fairHandoff;
         return b;
     }
 
@@ -96,14 +96,15 @@ public final class LockOptions {
     }
 
     /**
-     * How long a released lock stays reserved for the one waiter woken by the release, so that the
-     * releaser cannot barge back in before it (fair hand-off); zero disables the reservation. Not used
-     * with several Redis nodes.
+     * Whether a release hands the lock directly to the oldest waiter (single Redis only): the release sets
+     * the waiter's token with its lease and tells it, so the hand-off costs no extra round trip and the
+     * releaser cannot barge back in front of the queue. Off: a release only wakes the oldest waiter, which
+     * then competes with everyone else. Redlock always only wakes (nodes may order waiters differently).
      *
-     * @return the reservation time
+     * @return true for direct, FIFO hand-off
      */
-    public Duration handoff() {
-        return handoff;
+    public boolean fairHandoff() {
+        return fairHandoff;
     }
 
     @Override
@@ -114,18 +115,18 @@ public final class LockOptions {
                 && x.keyPrefix.equals(keyPrefix)
                 && x.retry.equals(retry)
                 && x.mode == mode
-                && x.handoff.equals(handoff);
+                && x.fairHandoff == fairHandoff;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(lease, autoRenew, keyPrefix, retry, mode, handoff);
+        return Objects.hash(lease, autoRenew, keyPrefix, retry, mode, fairHandoff);
     }
 
     @Override
     public String toString() {
         return "LockOptions{lease=" + lease + ", autoRenew=" + autoRenew() + ", keyPrefix='" + keyPrefix + "', mode="
-                + mode + ", handoff=" + handoff + ", retry=" + retry + '}';
+                + mode + ", fairHandoff=" + fairHandoff + ", retry=" + retry + '}';
     }
 
     /**
@@ -139,7 +140,7 @@ public final class LockOptions {
         private String keyPrefix = "";
         private RetryPolicy retry = RetryPolicy.defaults();
         private AcquireMode mode = AcquireMode.LEASE;
-        private Duration handoff = Duration.ofMillis(100);
+        private boolean fairHandoff = true;
 
         private Builder() {}
 
@@ -205,14 +206,13 @@ public final class LockOptions {
         }
 
         /**
-         * How long a released lock stays reserved for the waiter its release woke; zero disables it.
+         * Whether a release hands the lock directly to the oldest waiter (see {@link LockOptions#fairHandoff()}).
          *
-         * @param d zero or positive
+         * @param on true for direct, FIFO hand-off
          * @return this builder
-         * @throws IllegalArgumentException if negative
          */
-        public Builder handoff(Duration d) {
-            this.handoff = Checks.notNegative(d, "handoff");
+        public Builder fairHandoff(boolean on) {
+            this.fairHandoff = on;
             return this;
         }
 

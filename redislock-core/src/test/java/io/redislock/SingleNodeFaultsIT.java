@@ -201,21 +201,21 @@ class SingleNodeFaultsIT {
     void retriedGrantWithTheSameTokenCountsAsGrantedAndReleaseIsIdempotent(RedisServer redis) throws Exception {
         String script = new String(
                 LockEngineScripts.read("acquire"), java.nio.charset.StandardCharsets.UTF_8);
-        Object first = redis.command("EVAL", script, "4", "retry", "{retry}:fence", "{retry}:waiters", "{retry}:handoff",
-                "tok-1", "30000", "", "1000");
-        Object second = redis.command("EVAL", script, "4", "retry", "{retry}:fence", "{retry}:waiters", "{retry}:handoff",
-                "tok-1", "30000", "", "1000");
+        Object first = redis.command("EVAL", script, "3", "retry", "{retry}:fence", "{retry}:waiters",
+                "tok-1", "30000", "", "1000", "1");
+        Object second = redis.command("EVAL", script, "3", "retry", "{retry}:fence", "{retry}:waiters",
+                "tok-1", "30000", "", "1000", "1");
         assertThat(first).isEqualTo(second);
         assertThat(((java.util.List<?>) first).get(0)).isEqualTo(1L);
-        Object other = redis.command("EVAL", script, "4", "retry", "{retry}:fence", "{retry}:waiters", "{retry}:handoff",
-                "tok-2", "30000", "", "1000");
+        Object other = redis.command("EVAL", script, "3", "retry", "{retry}:fence", "{retry}:waiters",
+                "tok-2", "30000", "", "1000", "1");
         assertThat(((java.util.List<?>) other).get(0)).isEqualTo(0L);
         String release = new String(LockEngineScripts.read("release"), java.nio.charset.StandardCharsets.UTF_8);
-        String[] keys = {"retry", "{retry}:fence", "{retry}:waiters", "{retry}:handoff"};
-        assertThat(redis.command("EVAL", release, "4", keys[0], keys[1], keys[2], keys[3], "tok-2", "", "0", "0")).isEqualTo(0L);
+        String[] keys = {"retry", "{retry}:fence", "{retry}:waiters"};
+        assertThat(redis.command("EVAL", release, "3", keys[0], keys[1], keys[2], "tok-2", "", "0", "0", "1")).isEqualTo(0L);
         assertThat(redis.command("GET", "retry")).isEqualTo("tok-1");
-        assertThat(redis.command("EVAL", release, "4", keys[0], keys[1], keys[2], keys[3], "tok-1", "", "0", "0")).isEqualTo(1L);
-        assertThat(redis.command("EVAL", release, "4", keys[0], keys[1], keys[2], keys[3], "tok-1", "", "0", "0")).isEqualTo(0L);
+        assertThat(redis.command("EVAL", release, "3", keys[0], keys[1], keys[2], "tok-1", "", "0", "0", "1")).isEqualTo(1L);
+        assertThat(redis.command("EVAL", release, "3", keys[0], keys[1], keys[2], "tok-1", "", "0", "0", "1")).isEqualTo(0L);
         Optional<?> none = Optional.ofNullable(redis.command("GET", "retry"));
         assertThat(none).isEmpty();
     }

@@ -27,6 +27,8 @@ final class AcquireOp implements Clockwork.Item {
     /** How many release notifications mean "a majority released": 1 for one node. */
     private volatile int wakeThreshold = 1;
     private int attempts;
+    private boolean inFlight; // guarded by this
+    private long lastStart; // guarded by this
     /** The last round's raw per-node calls; later cleanup is ordered after them. */
     private volatile java.util.List<CompletableFuture<?>> lastRaws;
 
@@ -35,7 +37,7 @@ final class AcquireOp implements Clockwork.Item {
         this.engine = lock.engine;
         this.token = engine.tokens.next();
         this.waitNanos = waitNanos;
-        this.member = waitNanos > 0 ? engine.waiterMember(token) : "";
+        this.member = waitNanos > 0 ? engine.waiterMember(token, lock.leaseArg()) : "";
         this.deadline = engine.ticker.nanos() + waitNanos;
     }
 
@@ -56,21 +58,43 @@ final class AcquireOp implements Clockwork.Item {
     }
 
     private void attempt() {
-        if (result.isDone()) {
-            return;
+        synchronized (this) {
+            if (result.isDone() || inFlight) {
+                return;
+            }
+            inFlight = true;
+            lastStart = engine.ticker.nanos();
         }
         wakes.set(0);
         signal = new CompletableFuture<>();
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
-        engine.attempt(lock, token, member, keep).whenComplete((a, e) -> {
+        CompletableFuture<Attempt> round;
+        try {
+            round = engine.attempt(lock, token, member, keep);
+        } catch (RuntimeException e) {
+            round = CompletableFuture.failedFuture(e);
+        }
+        round.whenComplete((a, e) -> {
             if (e != null) {
                 a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null);
             }
-            onAttempt(a);
+            try {
+                onAttempt(a);
+            } catch (RuntimeException | Error t) {
+                // never leave the caller waiting: a bug here must surface as a failure
+                result.completeExceptionally(t);
+                abandonQuietly();
+            }
         });
     }
 
     private void onAttempt(Attempt a) {
+        synchronized (this) {
+            // after a grant, stay "in flight" for good: no further round may start for this token
+            if (!a.granted()) {
+                inFlight = false;
+            }
+        }
         lastRaws = a.raws();
         if (a.granted()) {
             engine.waiters.remove(token);
@@ -133,11 +157,48 @@ final class AcquireOp implements Clockwork.Item {
         }
     }
 
-    /** A release notification for this waiter's token (one per node that released). */
-    void wake() {
+    /**
+     * A release message for this waiter's token, one per node that released. With a fencing token
+     * ({@code fence >= 0}) the release already handed the lock to this waiter (single node, fair).
+     */
+    void wake(long fence) {
+        if (fence >= 0) {
+            boolean take;
+            long start;
+            synchronized (this) {
+                // with an attempt in flight, its reply reports the grant (and refreshes the expiry)
+                take = !inFlight && !result.isDone();
+                start = lastStart;
+                if (take) {
+                    inFlight = true;
+                }
+            }
+            if (take) {
+                grantedByRelease(fence, start);
+                return;
+            }
+        }
         if (wakes.incrementAndGet() >= wakeThreshold) {
             signal.complete(null);
         }
+    }
+
+    /**
+     * The release set our token with our lease after our last attempt had registered us, so that
+     * attempt's start is a safe (earlier) start for the validity computation.
+     */
+    private void grantedByRelease(long fence, long start) {
+        retryAt = Long.MAX_VALUE;
+        engine.clock.cancel(this);
+        if (lock.expiring() && engine.ticker.nanos() >= engine.validUntil(lock.leaseNanos(), start)) {
+            // too old a start to vouch for the new expiry: confirm with a round (it finds the key ours)
+            synchronized (this) {
+                inFlight = false;
+            }
+            attempt();
+            return;
+        }
+        onAttempt(Attempt.granted(fence, start, 1, lastRaws));
     }
 
     @Override
@@ -162,6 +223,10 @@ final class AcquireOp implements Clockwork.Item {
     private void abandonQuietly() {
         engine.waiters.remove(token);
         engine.clock.cancel(this);
-        engine.leave(lock, token, member, lastRaws);
+        try {
+            engine.leave(lock, token, member, lastRaws);
+        } catch (RuntimeException e) {
+            // best effort: the waiter entry and any grant expire by themselves
+        }
     }
 }

@@ -82,14 +82,16 @@ final class Fanout<T> {
             }
             f.raw.add(call);
         }
+        // one timeout for the whole round, on Lettuce's wheel timer: no timer-thread wake-up per command
+        io.netty.util.Timeout expiry = nodes.get(0).timer().newTimeout(
+                t -> f.expire(), timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        f.done.whenComplete((v, e) -> expiry.cancel());
         // attach only once every call exists: a decision may run synchronously and read raw()
         for (int i = 0; i < nodes.size(); i++) {
             final int idx = i;
             @SuppressWarnings("unchecked")
             CompletableFuture<T> call = (CompletableFuture<T>) f.raw.get(i);
-            call.copy()
-                    .orTimeout(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
-                    .whenComplete((r, e) -> f.settle(idx, r, e));
+            call.whenComplete((r, e) -> f.settle(idx, r, e));
         }
         return f.done;
     }
@@ -113,9 +115,32 @@ final class Fanout<T> {
         return raw;
     }
 
+    /** The round's time is up: every node still pending counts as failed. */
+    private void expire() {
+        boolean decide;
+        synchronized (this) {
+            for (int i = 0; i < states.length; i++) {
+                if (states[i] == State.PENDING) {
+                    states[i] = State.FAILED;
+                    errors[i] = new java.util.concurrent.TimeoutException(
+                            "Redis at " + nodes.get(i).display + " did not answer in time");
+                    failed++;
+                    settled++;
+                }
+            }
+            decide = yes >= quorum || settled == nodes.size();
+        }
+        if (decide) {
+            done.complete(this);
+        }
+    }
+
     private void settle(int idx, T reply, Throwable error) {
         boolean decide;
         synchronized (this) {
+            if (states[idx] != State.PENDING) {
+                return; // already counted as timed out
+            }
             if (error != null) {
                 states[idx] = State.FAILED;
                 errors[idx] = Futures.unwrap(error);

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * Redis key layout of one lock. The lock key is {@code prefix + name} and holds the owner token as a
  * plain string (the convention of the Redis docs, redis-py, node-redlock and redsync). Companion keys
- * wrap the lock key in a hash tag, {@code {prefix+name}:fence}, {@code :waiters} and {@code :handoff},
- * so that all four share one Redis Cluster slot (a key without braces hashes whole, the same as its
+ * wrap the lock key in a hash tag, {@code {prefix+name}:fence} and {@code {prefix+name}:waiters},
+ * so that all three share one Redis Cluster slot (a key without braces hashes whole, the same as its
  * hash tag).
  */
 public final class Keys {
@@ -65,7 +65,7 @@ public final class Keys {
     }
 
     /**
-     * The four keys of a lock, in the order the scripts expect: lock, fence, waiters, hand-off.
+     * The three keys of a lock, in the order the scripts expect: lock, fence, waiters.
      *
      * @param prefix the key prefix
      * @param name the lock name
@@ -74,7 +74,7 @@ public final class Keys {
     public static String[] of(String prefix, String name) {
         String key = prefix + name;
         String tag = "{" + key + "}";
-        return new String[] {key, tag + ":fence", tag + ":waiters", tag + ":handoff"};
+        return new String[] {key, tag + ":fence", tag + ":waiters"};
     }
 
     /**

@@ -46,9 +46,12 @@ public final class LockEngine implements AutoCloseable {
 
     final List<RedisNode> nodes;
     final int quorum;
+    /** Fencing floor mode for the scripts: always at TIME on one node; only for a lost counter under Redlock. */
+    private final String floorArg;
     final LockClientOptions options;
     final Ticker ticker;
     final Executor callbacks;
+    private final java.util.concurrent.ExecutorService ownCallbacks;
     final Clockwork clock;
     final Tokens tokens = new Tokens();
     final String wakeChannel;
@@ -56,13 +59,25 @@ public final class LockEngine implements AutoCloseable {
     final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong maxLeaseNanos = new AtomicLong();
     private final ClientResources resources;
+    private io.netty.util.HashedWheelTimer ownTimer;
     private volatile boolean closed;
 
     private LockEngine(LockClientOptions options, ClientResources resources, List<RedisClient> clients,
             List<RedisURI> uris, boolean ownsClients) {
         this.options = options;
         this.ticker = options.ticker();
-        this.callbacks = options.callbackExecutor();
+        if (options.callbackExecutor() != null) {
+            this.callbacks = options.callbackExecutor();
+            this.ownCallbacks = null;
+        } else {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            this.ownCallbacks = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "redislock-callback-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.callbacks = ownCallbacks;
+        }
         this.resources = resources;
         this.wakeChannel = "redislock:wake:" + tokens.clientId;
         this.clock = new Clockwork(ticker, "redislock-clock-" + tokens.clientId.substring(0, 6));
@@ -73,6 +88,7 @@ public final class LockEngine implements AutoCloseable {
         }
         this.nodes = List.copyOf(list);
         this.quorum = nodes.size() / 2 + 1;
+        this.floorArg = nodes.size() == 1 ? "1" : "0";
         if (nodes.size() > 1 && nodes.size() % 2 == 0) {
             LOG.warn("redislock: {} Redis nodes is an even number; a majority is {}, so an odd count tolerates the"
                     + " same failures with one node less", nodes.size(), quorum);
@@ -89,7 +105,13 @@ public final class LockEngine implements AutoCloseable {
      * @return the engine
      */
     public static LockEngine create(LockClientOptions options) {
+        io.netty.util.HashedWheelTimer timer = new io.netty.util.HashedWheelTimer(r -> {
+            Thread t = new Thread(r, "redislock-timer");
+            t.setDaemon(true);
+            return t;
+        }, 5, TimeUnit.MILLISECONDS);
         ClientResources res = DefaultClientResources.builder()
+                .timer(timer)
                 .ioThreadPoolSize(Math.max(2, Math.min(4, options.uris().size())))
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -117,7 +139,9 @@ public final class LockEngine implements AutoCloseable {
             clients.add(c);
             uris.add(uri);
         }
-        return new LockEngine(options, res, clients, uris, true);
+        LockEngine e = new LockEngine(options, res, clients, uris, true);
+        e.ownTimer = timer;
+        return e;
     }
 
     /**
@@ -145,6 +169,16 @@ public final class LockEngine implements AutoCloseable {
         java.util.Objects.requireNonNull(opts, "options must not be null");
         maxLeaseNanos.accumulateAndGet(opts.lease().toNanos(), Math::max);
         return new LockImpl(this, name, opts);
+    }
+
+    /**
+     * A copy of {@code f} completed on the callback executor.
+     *
+     * @param f an internal future
+     * @return the future for the caller
+     */
+    public <T> CompletableFuture<T> onCallbacks(CompletableFuture<T> f) {
+        return Futures.on(f, callbacks);
     }
 
     void ensureOpen() {
@@ -190,10 +224,21 @@ public final class LockEngine implements AutoCloseable {
         return !options.enforceDelayedRestart() || n.upAtLeast(maxLeaseNanos.get());
     }
 
-    private void onMessage(String channel, String token) {
+    /** A release message: {@code "<token>"} (woken) or {@code "<token> <fencing token>"} (granted). */
+    private void onMessage(String channel, String message) {
+        int sp = message.indexOf(' ');
+        String token = sp < 0 ? message : message.substring(0, sp);
         AcquireOp op = waiters.get(token);
         if (op != null) {
-            op.wake();
+            long fence = -1;
+            if (sp > 0) {
+                try {
+                    fence = Long.parseLong(message.substring(sp + 1));
+                } catch (NumberFormatException e) {
+                    fence = -1;
+                }
+            }
+            op.wake(fence);
         }
     }
 
@@ -222,7 +267,7 @@ public final class LockEngine implements AutoCloseable {
     CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, long keepMs) {
         long leaseNanos = l.leaseNanos();
         long start = ticker.nanos();
-        String[] args = {token, l.leaseArg(), member, Long.toString(keepMs)};
+        String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg};
         long timeout = roundTimeoutNanos(leaseNanos);
         return Fanout.<List<Object>>run(
                         nodes,
@@ -334,7 +379,7 @@ public final class LockEngine implements AutoCloseable {
      * grant may have happened); nodes that answered "held by another owner" granted nothing.
      */
     private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f) {
-        String[] args = {token, "", "0", "0"};
+        String[] args = {token, "", "0", "0", floorArg};
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);
             if (s == Fanout.State.NO && !isOne(f.reply(i).get(0))) {
@@ -356,7 +401,7 @@ public final class LockEngine implements AutoCloseable {
      * token is not passed, so a late grant on such a node stays ours until release.
      */
     private void leaveWhereRefused(LockImpl l, String member, Fanout<List<Object>> f) {
-        String[] args = {"", member, "0", "0"};
+        String[] args = {"", member, "0", "0", floorArg};
         for (int i = 0; i < nodes.size(); i++) {
             if (f.state(i) != Fanout.State.YES) {
                 RedisNode n = nodes.get(i);
@@ -367,7 +412,7 @@ public final class LockEngine implements AutoCloseable {
 
     /** Leaves the waiter queue on every node (passing on a reservation) and deletes the key if it holds our token. */
     void leave(LockImpl l, String token, String member, List<CompletableFuture<?>> after) {
-        String[] args = {token, member, l.handoffArg(this), "0"};
+        String[] args = {token, member, l.grantArg(), "0", floorArg};
         for (int i = 0; i < nodes.size(); i++) {
             RedisNode n = nodes.get(i);
             CompletableFuture<?> prev = after == null ? CompletableFuture.completedFuture(null) : after.get(i);
@@ -380,8 +425,8 @@ public final class LockEngine implements AutoCloseable {
         }
     }
 
-    String waiterMember(String token) {
-        return wakeChannel + " " + token;
+    String waiterMember(String token, String leaseArg) {
+        return wakeChannel + " " + token + " " + leaseArg;
     }
 
     RuntimeException unavailable(LockImpl l, Attempt a, String what) {
@@ -440,7 +485,7 @@ public final class LockEngine implements AutoCloseable {
 
     /** Compare-and-delete on all nodes, waking one waiter. */
     CompletableFuture<Outcome> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
-        String[] args = {token, "", l.handoffArg(this), "0"};
+        String[] args = {token, "", l.grantArg(), "0", floorArg};
         return Fanout.<Long>run(nodes, quorum, options.commandTimeout().toNanos(),
                         n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after)
                 .thenApply(this::outcome);
@@ -588,7 +633,7 @@ public final class LockEngine implements AutoCloseable {
         Keys.checkName(name);
         Keys.checkPrefix(prefix);
         String[] keys = Keys.of(prefix, name);
-        String[] args = {"", "", "0", "1"};
+        String[] args = {"", "", nodes.size() == 1 ? "1" : "0", "1", floorArg};
         return Fanout.<Long>run(nodes, nodes.size(), options.commandTimeout().toNanos(),
                         n -> n.evalRaw(Script.RELEASE, keys, args), (n, r) -> true)
                 .thenApply(f -> {
@@ -650,6 +695,13 @@ public final class LockEngine implements AutoCloseable {
         }
         if (resources != null) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+        if (ownTimer != null) {
+            ownTimer.stop();
+        }
+        if (ownCallbacks != null) {
+            // let queued callbacks (lost-lease listeners of the released leases) run, then stop
+            ownCallbacks.shutdown();
         }
     }
 }

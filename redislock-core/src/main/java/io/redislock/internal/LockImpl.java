@@ -53,8 +53,9 @@ final class LockImpl implements DistributedLock {
         return leaseArg;
     }
 
-    String handoffArg(LockEngine e) {
-        return e.nodes.size() == 1 ? Long.toString(options.handoff().toMillis()) : "0";
+    /** "1" when a release hands the lock to the oldest waiter (single node, fair), else "0". */
+    String grantArg() {
+        return engine.nodes.size() == 1 && options.fairHandoff() ? "1" : "0";
     }
 
     @Override

@@ -87,6 +87,11 @@ final class RedisNode implements AutoCloseable {
         });
     }
 
+    /** @return the wheel timer of this node's Lettuce resources */
+    io.netty.util.Timer timer() {
+        return client.getResources().timer();
+    }
+
     /** Starts connecting (command and pub/sub) without waiting. */
     void start() {
         connection();

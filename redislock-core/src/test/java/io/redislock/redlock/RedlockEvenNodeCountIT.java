@@ -58,7 +58,7 @@ class RedlockEvenNodeCountIT extends RedlockTestSupport {
         assertThat(t).hasMessageContaining("of 4 Redis nodes answered, a majority needs 3");
     }
 
-    /** Another client gets no lease (a refusal may be misreported as unavailable, see the disabled test). */
+    /** Another client gets no lease (how the refusal is reported is the next test's concern). */
     private static void assertNoLeaseFor(LockClient other) {
         AtomicReference<Optional<Lease>> got = new AtomicReference<>(Optional.empty());
         Throwable t = catchThrowable(() -> got.set(other.lock("even").tryAcquire()));

@@ -57,7 +57,7 @@ class RedlockRestartIT extends RedlockTestSupport {
             try {
                 got = competitor.tryAcquire();
             } catch (LockUnavailableException e) {
-                // a refusal while a node is down can be misreported as unavailable (see RedlockNodeFailureIT)
+                // not granted; how refusals are reported while a node is down is RedlockNodeFailureIT's concern
                 got = Optional.empty();
             }
             boolean held = holder.isHeld();
@@ -102,7 +102,6 @@ class RedlockRestartIT extends RedlockTestSupport {
             servers.get(i).restart();
         }
         String violation = null;
-        int unavailable = 0;
         Lease got = null;
         long start = System.nanoTime();
         for (int i = 0; i < 300 && millisSince(start) < scaled(Duration.ofSeconds(5)).toMillis(); i++) {
@@ -110,7 +109,6 @@ class RedlockRestartIT extends RedlockTestSupport {
             try {
                 attempt = competitor.tryAcquire();
             } catch (LockUnavailableException reconnecting) {
-                unavailable++;
                 attempt = Optional.empty();
             }
             boolean held = holder.isHeld();
@@ -135,7 +133,6 @@ class RedlockRestartIT extends RedlockTestSupport {
         fences.add(got.fencingToken());
         assertThat(got.release()).isTrue();
         assertStrictlyIncreasing(fences);
-        assertThat(unavailable).isLessThan(300);
     }
 
     @Test

@@ -1,37 +1,52 @@
--- release.lua: compare-and-delete on the owner token, then wake exactly one waiter.
--- Also used by a waiter that gives up (its token is not the owner: it only leaves the queue and
--- passes on a reservation made for it) and, with ARGV[4] = "1", by an operator's forced release.
--- KEYS[1] lock key, KEYS[2] fencing counter (unused here, kept for a uniform key list),
--- KEYS[3] waiters sorted set, KEYS[4] hand-off reservation
+-- release.lua: compare-and-delete on the owner token, then hand the lock to (or wake) exactly one waiter.
+-- Also used by a waiter that gives up (it leaves the queue; if a release had already handed it the lock,
+-- it passes the lock on) and, with ARGV[4] = "1", by an operator's forced release.
+-- KEYS[1] lock key, KEYS[2] fencing counter, KEYS[3] waiters sorted set
 -- ARGV[1] owner token
 -- ARGV[2] this caller's waiter member to remove; "" = none
--- ARGV[3] hand-off reservation in ms for the woken waiter; "0" = wake without reserving
+-- ARGV[3] "1" = hand the lock to the oldest waiter (set its token with its lease, draw its fencing token,
+--         publish "<token> <fencing token>" on its channel); "0" = only publish "<token>" to wake it
 -- ARGV[4] "1" = force: delete whatever token holds the lock
+-- ARGV[5] fencing floor mode, as in acquire.lua
+-- A waiter whose channel has no subscriber (its process is gone) is skipped.
 -- Returns 1 when this call deleted the lock key, 0 otherwise (not held, or held by another token).
-local function wake_next()
-  local w = redis.call('ZPOPMIN', KEYS[3])
-  if not w[1] then return end
-  local sp = string.find(w[1], ' ', 1, true)
-  if not sp then return end
-  local token = string.sub(w[1], sp + 1)
-  local reserve = tonumber(ARGV[3])
-  if reserve > 0 then redis.call('SET', KEYS[4], token, 'PX', reserve) end
-  redis.call('PUBLISH', string.sub(w[1], 1, sp - 1), token)
+local function next_fence()
+  local f = tonumber(redis.call('GET', KEYS[2]))
+  if f and ARGV[5] ~= '1' then
+    f = f + 1
+  else
+    local t = redis.call('TIME')
+    f = math.max((f or 0) + 1, tonumber(t[1]) * 1000000 + tonumber(t[2]))
+  end
+  redis.call('SET', KEYS[2], string.format('%.0f', f))
+  return f
 end
 
 if ARGV[2] ~= '' then redis.call('ZREM', KEYS[3], ARGV[2]) end
 
 local owner = redis.call('GET', KEYS[1])
-if owner and (owner == ARGV[1] or ARGV[4] == '1') then
-  redis.call('DEL', KEYS[1])
-  redis.call('DEL', KEYS[4])
-  wake_next()
-  return 1
+if (not owner) or (owner ~= ARGV[1] and ARGV[4] ~= '1') then
+  return 0
 end
+redis.call('DEL', KEYS[1])
 
-if (not owner) and redis.call('GET', KEYS[4]) == ARGV[1] then
-  -- the lock was reserved for this caller, who is leaving: hand it to the next waiter
-  redis.call('DEL', KEYS[4])
-  wake_next()
+for _ = 1, 64 do
+  local w = redis.call('ZPOPMIN', KEYS[3])
+  if not w[1] then break end
+  local channel, token, lease = string.match(w[1], '^(%S+) (%S+) (%d+)$')
+  if channel then
+    if ARGV[3] == '1' then
+      if tonumber(lease) > 0 then
+        redis.call('SET', KEYS[1], token, 'PX', lease)
+      else
+        redis.call('SET', KEYS[1], token)
+      end
+      local f = next_fence()
+      if redis.call('PUBLISH', channel, token .. ' ' .. string.format('%.0f', f)) > 0 then break end
+      redis.call('DEL', KEYS[1])
+    elseif redis.call('PUBLISH', channel, token) > 0 then
+      break
+    end
+  end
 end
-return 0
+return 1

@@ -1,0 +1,97 @@
+package io.redislock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.TestTimeouts;
+import io.redislock.testing.WithRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** On one Redis a release hands the lock straight to the oldest live waiter. */
+@WithRedis
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FairHandoffIT {
+    private static final LockOptions PATIENT = LockOptions.builder()
+            .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(60)).maxDelay(Duration.ofSeconds(60)).build())
+            .build();
+
+    @Test
+    void waitersGetTheLockInArrivalOrderWithoutExtraRoundTrips(RedisServer redis) throws Exception {
+        List<LockClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                clients.add(LockClient.create(redis.uri()));
+            }
+            Lease first = clients.get(0).lock("fifo").acquire(Duration.ofSeconds(5));
+            List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+            for (int i = 1; i < 4; i++) {
+                waiting.add(clients.get(i).lock("fifo", PATIENT).acquireAsync(Duration.ofSeconds(50)));
+                int queued = i;
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> (Long) redis.command("ZCARD", "{fifo}:waiters") == queued);
+            }
+            redis.resetStats();
+            Lease previous = first;
+            for (CompletableFuture<Lease> w : waiting) {
+                assertThat(previous.release()).isTrue();
+                Lease next = w.get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(next.isHeld()).isTrue();
+                assertThat(next.fencingToken()).isGreaterThan(previous.fencingToken());
+                assertThat(redis.command("GET", "fifo")).isEqualTo(next.token());
+                previous = next;
+            }
+            assertThat(previous.release()).isTrue();
+            // three hand-offs and a last release: one script call each, no acquire round trips
+            java.util.Map<String, Long> calls = redis.commandCalls();
+            assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)).isEqualTo(4L);
+        } finally {
+            for (LockClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aQueuedWaiterWhoseProcessIsGoneIsSkipped(RedisServer redis) throws Exception {
+        try (LockClient a = LockClient.create(redis.uri());
+                LockClient b = LockClient.create(redis.uri())) {
+            Lease held = a.lock("skip").acquire(Duration.ofSeconds(5));
+            // a waiter registered by a process that died: nobody listens on its channel
+            redis.command("ZADD", "{skip}:waiters", "1", "redislock:wake:dead0000 ghost-token 30000");
+            CompletableFuture<Lease> live = b.lock("skip", PATIENT).acquireAsync(Duration.ofSeconds(50));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> (Long) redis.command("ZCARD", "{skip}:waiters") == 2L);
+            assertThat(held.release()).isTrue();
+            Lease got = live.get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(redis.command("GET", "skip")).isEqualTo(got.token());
+            got.close();
+            assertThat(redis.command("EXISTS", "skip")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void aWaiterThatGivesUpPassesAHandedOverLockOn(RedisServer redis) throws Exception {
+        try (LockClient a = LockClient.create(redis.uri());
+                LockClient b = LockClient.create(redis.uri());
+                LockClient c = LockClient.create(redis.uri())) {
+            Lease held = a.lock("pass").acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> quitter = b.lock("pass", PATIENT).acquireAsync(Duration.ofSeconds(50));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> (Long) redis.command("ZCARD", "{pass}:waiters") == 1L);
+            CompletableFuture<Lease> stayer = c.lock("pass", PATIENT).acquireAsync(Duration.ofSeconds(50));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> (Long) redis.command("ZCARD", "{pass}:waiters") == 2L);
+            quitter.cancel(true);
+            held.release();
+            Lease got = stayer.get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(got.isHeld()).isTrue();
+            got.close();
+        }
+    }
+}
