@@ -57,6 +57,7 @@ public final class LockEngine implements AutoCloseable {
     final String wakeChannel;
     final Map<String, AcquireOp> waiters = new ConcurrentHashMap<>();
     final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
     private final AtomicLong maxLeaseNanos = new AtomicLong();
     private final ClientResources resources;
     private io.netty.util.HashedWheelTimer ownTimer;
@@ -215,6 +216,20 @@ public final class LockEngine implements AutoCloseable {
         long cmd = options.commandTimeout().toNanos();
         if (nodes.size() == 1) {
             return cmd;
+        }
+        int ready = 0;
+        boolean connecting = false;
+        for (RedisNode n : nodes) {
+            if (n.connected()) {
+                ready++;
+            } else {
+                connecting |= n.connecting();
+            }
+        }
+        if (ready < quorum && connecting) {
+            // a fresh client's first round includes TCP connect, HELLO and script loading: without a
+            // majority connected yet, give it the connect timeout rather than the short per-node one
+            return Math.max(cmd, options.connectTimeout().toNanos());
         }
         long t = Math.min(options.nodeTimeout().toNanos(), leaseNanos / 5);
         return Math.max(t, TimeUnit.MILLISECONDS.toNanos(5));
@@ -386,7 +401,7 @@ public final class LockEngine implements AutoCloseable {
                 continue;
             }
             RedisNode n = nodes.get(i);
-            f.raw().get(i).handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args))
+            track(f.raw().get(i).handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args)))
                     .whenComplete((r, e) -> {
                 if (e != null) {
                     LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
@@ -405,7 +420,7 @@ public final class LockEngine implements AutoCloseable {
         for (int i = 0; i < nodes.size(); i++) {
             if (f.state(i) != Fanout.State.YES) {
                 RedisNode n = nodes.get(i);
-                f.raw().get(i).handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args));
+                track(f.raw().get(i).handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args)));
             }
         }
     }
@@ -416,13 +431,20 @@ public final class LockEngine implements AutoCloseable {
         for (int i = 0; i < nodes.size(); i++) {
             RedisNode n = nodes.get(i);
             CompletableFuture<?> prev = after == null ? CompletableFuture.completedFuture(null) : after.get(i);
-            prev.handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args))
+            track(prev.handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args)))
                     .whenComplete((r, e) -> {
                 if (e != null) {
                     LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
                 }
             });
         }
+    }
+
+    /** Remembers a fire-and-forget cleanup until it completes, so that {@link #close()} can wait for it. */
+    private <T> CompletableFuture<T> track(CompletableFuture<T> cleanup) {
+        pendingCleanups.add(cleanup);
+        cleanup.whenComplete((r, e) -> pendingCleanups.remove(cleanup));
+        return cleanup;
     }
 
     String waiterMember(String token, String leaseArg) {
@@ -679,6 +701,7 @@ public final class LockEngine implements AutoCloseable {
         for (AcquireOp op : List.copyOf(waiters.values())) {
             op.abandon(new IllegalStateException("the LockClient was closed while waiting"));
         }
+        releases.addAll(pendingCleanups); // cleanups of failed rounds and abandoned waits still under way
         try {
             CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]))
                     .get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -87,6 +87,21 @@ final class RedisNode implements AutoCloseable {
         });
     }
 
+    /** @return whether a command connection is established (it may be reconnecting) */
+    boolean connected() {
+        return conn != null;
+    }
+
+    /** @return whether the first connection to this node is being set up right now */
+    boolean connecting() {
+        if (conn != null) {
+            return false;
+        }
+        synchronized (mutex) {
+            return connecting != null;
+        }
+    }
+
     /** @return the wheel timer of this node's Lettuce resources */
     io.netty.util.Timer timer() {
         return client.getResources().timer();

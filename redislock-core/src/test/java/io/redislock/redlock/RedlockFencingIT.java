@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * grants; the maximum over the granting majority alone can repeat, so the engine writes it back to a
  * majority before handing the lease out.
  *
- * <p>The counters are first set to one equal value F far above the servers' clock in microseconds:
- * acquire.lua floors a counter at the server clock, which on one machine would make the tokens grow with
+ * <p>The counters are first set to one equal value F far above the servers' clock in microseconds, so that
+ * no floor at the server clock (acquire.lua applies one to a missing counter) can make the tokens grow with
  * time whatever the majorities are, and hide a repeat.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

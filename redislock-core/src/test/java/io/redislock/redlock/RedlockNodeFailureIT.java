@@ -257,6 +257,7 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
         } finally {
             hung.resume();
         }
+        awaitOnlyCountersOn(2);
         assertStrictlyIncreasing(fences);
     }
 
@@ -277,6 +278,7 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
         } finally {
             hung.resume();
         }
+        awaitOnlyCountersOn(2);
     }
 
     @Test

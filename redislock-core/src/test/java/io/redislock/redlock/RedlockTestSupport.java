@@ -77,6 +77,19 @@ abstract class RedlockTestSupport {
         return stray;
     }
 
+    /**
+     * Waits until node {@code i} holds nothing but fencing counters. After a hung node resumes, the releases
+     * queued behind its late grants are sent only once those grants are answered; closing the client before
+     * that would leave the grants until their lease ends.
+     */
+    void awaitOnlyCountersOn(int i) {
+        await().atMost(scaled(Duration.ofSeconds(3)))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(servers.get(i).scanKeys("*"))
+                        .as("keys on node %d", i)
+                        .allMatch(k -> k.endsWith(":fence")));
+    }
+
     /** A client over all nodes with default options; closed after the test. */
     LockClient client() {
         return client(b -> b);
