@@ -5,8 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * redislock's own Lua scripts, read from redislock-core's classpath resources, and the key layout they
- * expect — so that the raw baselines of scenario 3 run exactly the server-side work redislock does.
+ * redislock's own Lua scripts, read from redislock-core's classpath resources, with the key layout and
+ * the arguments redislock sends on one Redis node — so that the raw baselines run exactly the server-side
+ * work redislock does.
  *
  * <p>Thread-safety: stateless.
  */
@@ -33,10 +34,35 @@ public final class CoreScripts {
      * The keys of a lock, as core lays them out: the lock key and its hash-tagged companions.
      *
      * @param name the lock key
-     * @return KEYS[1..4]
+     * @return KEYS[1..3]: lock, fencing counter, waiters
      */
     public static String[] keys(String name) {
         String tag = "{" + name + "}";
-        return new String[] {name, tag + ":fence", tag + ":waiters", tag + ":handoff"};
+        return new String[] {name, tag + ":fence", tag + ":waiters"};
+    }
+
+    /**
+     * The ARGV of a single attempt of acquire.lua (no waiter registration), as {@code tryAcquire()} sends it.
+     *
+     * @param token the owner token
+     * @param leaseMs the lease in ms
+     * @param redlock false: one node (fencing token floored at TIME); true: one node of several
+     * @return token, lease, no waiter member, no waiter keep time, fencing floor mode
+     */
+    public static String[] acquireArgs(String token, String leaseMs, boolean redlock) {
+        return new String[] {token, leaseMs, "", "0", redlock ? "0" : "1"};
+    }
+
+    /**
+     * The ARGV of release.lua with the default options, as {@code release()} sends it.
+     *
+     * @param token the owner token
+     * @param redlock false: one node (fair hand-off: grant to the oldest waiter); true: one node of several
+     *     (only wake a waiter)
+     * @return token, no waiter member, hand-off mode, no force, fencing floor mode
+     */
+    public static String[] releaseArgs(String token, boolean redlock) {
+        String single = redlock ? "0" : "1";
+        return new String[] {token, "", single, "0", single};
     }
 }

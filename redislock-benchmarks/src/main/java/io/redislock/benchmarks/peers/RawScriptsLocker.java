@@ -59,7 +59,7 @@ public final class RawScriptsLocker implements Locker {
     @Override
     public void lock() {
         String t = tokenPrefix + Long.toString(SEQ.incrementAndGet(), 36) + "@bench:1";
-        List<Object> r = redis.evalsha(acquireSha, ScriptOutputType.MULTI, keys, t, lease, "", "0");
+        List<Object> r = redis.evalsha(acquireSha, ScriptOutputType.MULTI, keys, CoreScripts.acquireArgs(t, lease, false));
         if (r == null || !Long.valueOf(1L).equals(r.get(0))) {
             throw new IllegalStateException("raw scripts: lock taken");
         }
@@ -68,7 +68,7 @@ public final class RawScriptsLocker implements Locker {
 
     @Override
     public void unlock() {
-        Long r = redis.evalsha(releaseSha, ScriptOutputType.INTEGER, keys, token, "", "100", "0");
+        Long r = redis.evalsha(releaseSha, ScriptOutputType.INTEGER, keys, CoreScripts.releaseArgs(token, false));
         token = null;
         if (r == null || r != 1L) {
             throw new IllegalStateException("raw scripts: lock was not held at release");

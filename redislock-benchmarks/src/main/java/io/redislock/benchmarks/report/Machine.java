@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A description of the machine a run was measured on: cores, CPU model, memory, OS, JDK, redis-server.
+ * A description of the machine a run was measured on: cores, CPU model, memory, OS, JDK, redis-server,
+ * load average.
  *
  * <p>Thread-safety: stateless.
  */
@@ -42,7 +43,22 @@ public final class Machine {
         }
         out.add("redis-server: " + version + " — " + RedisServerBinary.describe()
                 + ", no persistence, on 127.0.0.1 (same machine as the clients)");
+        out.add("load average at the start: " + loadAverage());
         return out;
+    }
+
+    /**
+     * The system load average (other processes on a shared machine included).
+     *
+     * @return "1, 5 and 15 min" averages from /proc/loadavg, or "unknown"
+     */
+    public static String loadAverage() {
+        List<String> l = lines(Path.of("/proc/loadavg"));
+        if (l.isEmpty()) {
+            return "unknown";
+        }
+        String[] f = l.get(0).trim().split("\\s+");
+        return f.length < 3 ? "unknown" : f[0] + " / " + f[1] + " / " + f[2] + " (1 / 5 / 15 min)";
     }
 
     private static String cpuModel() {

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -44,7 +43,7 @@ public final class AsyncScenario {
     static final String RL_WAIT = "redislock acquireAsync(wait) + releaseAsync";
     static final String RAW = "raw Lettuce async: EVALSHA acquire.lua + EVALSHA release.lua";
     static final String BENCH = "redis-benchmark -P 16 -c 50: acquire.lua, then release.lua, pipelined";
-    static final String DIAG_FJP = "diagnostic: redislock tryAcquireAsync + releaseAsync, callbackExecutor = new ForkJoinPool(2)";
+    static final String DIAG_DIRECT = "diagnostic: redislock tryAcquireAsync + releaseAsync, callbackExecutor = direct (Lettuce's threads)";
     private static final long MAX_ERRORS = 1000;
 
     private final BenchConfig cfg;
@@ -87,15 +86,14 @@ public final class AsyncScenario {
             Duration wait = Peers.WAIT;
             subjects.put(RL_WAIT, i -> locks[i].acquireAsync(wait).thenCompose(Lease::releaseAsync));
             if (cfg.diagnostics()) {
-                ForkJoinPool pool = new ForkJoinPool(2);
-                closer.add(pool::shutdownNow);
-                LockClient own = closer.add(LockClient.create(
-                        LockClientOptions.builder().uris(server.uri()).callbackExecutor(pool).build()));
+                // no hand-off to the callback pool: completions run on the thread that completed them
+                LockClient direct = closer.add(LockClient.create(
+                        LockClientOptions.builder().uris(server.uri()).callbackExecutor(Runnable::run).build()));
                 DistributedLock[] ownLocks = new DistributedLock[inFlight];
                 for (int i = 0; i < inFlight; i++) {
-                    ownLocks[i] = own.lock("bench:s3fjp:" + i);
+                    ownLocks[i] = direct.lock("bench:s3direct:" + i);
                 }
-                subjects.put(DIAG_FJP, i -> ownLocks[i].tryAcquireAsync().thenCompose(l -> l.isPresent()
+                subjects.put(DIAG_DIRECT, i -> ownLocks[i].tryAcquireAsync().thenCompose(l -> l.isPresent()
                         ? l.get().releaseAsync() : CompletableFuture.completedFuture(false)));
             }
             RedisClient raw = null;
@@ -116,10 +114,10 @@ public final class AsyncScenario {
                     String tokenPrefix = "raw" + System.nanoTime() + ".";
                     subjects.put(RAW, i -> {
                         String token = tokenPrefix + seq.incrementAndGet() + "@bench:1";
-                        return a.<List<Object>>evalsha(acqSha, ScriptOutputType.MULTI, keys[i], token, lease, "", "0")
+                        return a.<List<Object>>evalsha(acqSha, ScriptOutputType.MULTI, keys[i], CoreScripts.acquireArgs(token, lease, false))
                                 .toCompletableFuture()
                                 .thenCompose(r -> Long.valueOf(1L).equals(r.get(0))
-                                        ? a.<Long>evalsha(relSha, ScriptOutputType.INTEGER, keys[i], token, "", "100", "0")
+                                        ? a.<Long>evalsha(relSha, ScriptOutputType.INTEGER, keys[i], CoreScripts.releaseArgs(token, false))
                                                 .toCompletableFuture()
                                                 .thenApply(x -> x == 1L)
                                         : CompletableFuture.completedFuture(false));
@@ -170,8 +168,8 @@ public final class AsyncScenario {
         if (bench != null) {
             order.add(BENCH);
         }
-        if (order.remove(DIAG_FJP)) {
-            order.add(DIAG_FJP);
+        if (order.remove(DIAG_DIRECT)) {
+            order.add(DIAG_DIRECT);
         }
         return report(data, order, notes, bench);
     }

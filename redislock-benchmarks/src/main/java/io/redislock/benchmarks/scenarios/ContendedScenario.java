@@ -51,8 +51,9 @@ public final class ContendedScenario {
     static final String SPRING_SPIN = "Spring RedisLockRegistry SPIN_LOCK";
     static final String DIAG_RETRY = "diagnostic: redislock, retry initialDelay 1 s";
     static final String DIAG_ONE_IO = "diagnostic: redislock on a 1-I/O-thread Lettuce client";
-    static final String DIAG_NO_HANDOFF = "diagnostic: redislock, handoff 0 (no reservation)";
-    static final String DIAG_GRANT = "diagnostic: grant-on-release prototype (raw Lettuce, FIFO queue)";
+    static final String DIAG_NO_FAIR = "diagnostic: redislock, fairHandoff(false) (release only wakes a waiter)";
+    static final String DIAG_GRANT_CORE = "diagnostic: redislock's acquire.lua + release.lua via Lettuce sync, wait for the grant (no redislock client code)";
+    static final String DIAG_GRANT = "diagnostic: minimal grant-on-release scripts via Lettuce sync (FIFO list, no fencing)";
 
     private final BenchConfig cfg;
     private final RedisServer server;
@@ -83,8 +84,9 @@ public final class ContendedScenario {
                     .build();
             f.put(DIAG_RETRY, RedislockLocker.acquire(uris, slowRetry, Peers.WAIT));
             f.put(DIAG_ONE_IO, RedislockLocker.acquireOnOneIoThread(uri, LockOptions.defaults(), Peers.WAIT));
-            f.put(DIAG_NO_HANDOFF, RedislockLocker.acquire(uris,
-                    LockOptions.builder().handoff(Duration.ZERO).build(), Peers.WAIT));
+            f.put(DIAG_NO_FAIR, RedislockLocker.acquire(uris,
+                    LockOptions.builder().fairHandoff(false).build(), Peers.WAIT));
+            f.put(DIAG_GRANT_CORE, GrantOnReleaseLocker.withCoreScripts(uri, Peers.LEASE, Peers.WAIT));
             f.put(DIAG_GRANT, GrantOnReleaseLocker.factory(uri, Peers.LEASE, Peers.WAIT));
         }
         return f;

@@ -1,5 +1,6 @@
 package io.redislock.benchmarks.scenarios;
 
+import io.redislock.benchmarks.peers.CoreScripts;
 import io.redislock.testing.RedisServer;
 import java.io.File;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class RedisBenchmark {
 
     /** @return how it is run, for the report */
     String describe() {
-        return "`" + binary + " -P " + PIPELINE + " -c " + CLIENTS + " -r " + KEYSPACE + " EVALSHA <sha> 4 <keys> <args>`";
+        return "`" + binary + " -P " + PIPELINE + " -c " + CLIENTS + " -r " + KEYSPACE + " EVALSHA <sha> 3 <keys> <args>`";
     }
 
     /**
@@ -62,9 +63,8 @@ final class RedisBenchmark {
      * @throws InterruptedException if interrupted
      */
     double acquire(RedisServer server, String sha, long n) throws IOException, InterruptedException {
-        return run(server, n, "EVALSHA", sha, "4", "rb:__rand_int__", "{rb:__rand_int__}:fence",
-                "{rb:__rand_int__}:waiters", "{rb:__rand_int__}:handoff", "rbtoken.__rand_int__@redis-benchmark:1",
-                "30000", "", "0");
+        return run(server, n, evalsha(sha, CoreScripts.keys("rb:__rand_int__"),
+                CoreScripts.acquireArgs("rbtoken.__rand_int__@redis-benchmark:1", "30000", false)));
     }
 
     /**
@@ -78,16 +78,22 @@ final class RedisBenchmark {
      * @throws InterruptedException if interrupted
      */
     double release(RedisServer server, String sha, long n) throws IOException, InterruptedException {
-        return run(server, n, "EVALSHA", sha, "4", "rr:__rand_int__", "{rr:__rand_int__}:fence",
-                "{rr:__rand_int__}:waiters", "{rr:__rand_int__}:handoff", "rrtoken.__rand_int__@redis-benchmark:1",
-                "", "100", "0");
+        return run(server, n, evalsha(sha, CoreScripts.keys("rr:__rand_int__"),
+                CoreScripts.releaseArgs("rrtoken.__rand_int__@redis-benchmark:1", false)));
     }
 
-    private double run(RedisServer server, long n, String... command) throws IOException, InterruptedException {
+    private static List<String> evalsha(String sha, String[] keys, String[] args) {
+        List<String> c = new ArrayList<>(List.of("EVALSHA", sha, Integer.toString(keys.length)));
+        c.addAll(List.of(keys));
+        c.addAll(List.of(args));
+        return c;
+    }
+
+    private double run(RedisServer server, long n, List<String> command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-h", server.host(),
                 "-p", Integer.toString(server.port()), "-c", Integer.toString(CLIENTS), "-n", Long.toString(n),
                 "-P", Integer.toString(PIPELINE), "-r", Integer.toString(KEYSPACE), "--csv"));
-        cmd.addAll(List.of(command));
+        cmd.addAll(command);
         Path out = Files.createTempFile("redis-benchmark-", ".csv");
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();

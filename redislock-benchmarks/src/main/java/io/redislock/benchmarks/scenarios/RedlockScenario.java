@@ -5,6 +5,7 @@ import io.redislock.benchmarks.BenchConfig;
 import io.redislock.benchmarks.Closer;
 import io.redislock.benchmarks.CommandMonitor;
 import io.redislock.benchmarks.Fmt;
+import io.redislock.benchmarks.RedisLoad;
 import io.redislock.benchmarks.RoundData;
 import io.redislock.benchmarks.Rounds;
 import io.redislock.benchmarks.Samples;
@@ -35,7 +36,8 @@ public final class RedlockScenario {
     static final String RL1 = "redislock, 1 node: tryAcquire() + release()";
     static final String FLOOR5 = "parallel floor, 5 nodes: Lettuce async SET NX PX + compare-and-delete, majority";
     static final String REDISSON5 = "Redisson RedissonRedLock over 5 clients: tryLock(wait, lease) + unlock()";
-    static final String DIAG_TWO_ROUNDS = "diagnostic: parallel floor + a second majority round before returning";
+    static final String DIAG_SCRIPTS = "diagnostic: parallel floor sending redislock's acquire.lua + release.lua";
+    static final String DIAG_IO4 = "diagnostic: parallel floor on 4 I/O threads (as redislock's client for 5 nodes)";
     private static final int MONITOR_OPS = 200;
 
     private final BenchConfig cfg;
@@ -73,8 +75,10 @@ public final class RedlockScenario {
             lockers.put(REDISSON5, closer.add(
                     RedissonLocker.factory(uris, Peers.LEASE, Peers.WAIT).open("bench:s4:redisson")));
             if (cfg.diagnostics()) {
-                lockers.put(DIAG_TWO_ROUNDS, closer.add(
-                        ParallelFloorLocker.withSecondRound(uris, Peers.LEASE).open("bench:s4:floor2")));
+                lockers.put(DIAG_SCRIPTS, closer.add(
+                        ParallelFloorLocker.withCoreScripts(uris, Peers.LEASE).open("bench:s4:floor-scripts")));
+                lockers.put(DIAG_IO4, closer.add(
+                        ParallelFloorLocker.onIoThreads(uris, Peers.LEASE, 4).open("bench:s4:floor-io4")));
             }
             for (String s : lockers.keySet()) {
                 acquire.put(s, new Samples());
@@ -82,8 +86,11 @@ public final class RedlockScenario {
             }
             long block = cfg.serialBlock().toNanos();
             new Rounds(cfg.seed() + 4).run(new ArrayList<>(lockers.keySet()), cfg.warmupRounds(), cfg.serialRounds(), (s, r) -> {
+                double cpuBefore = cpuSeconds(uris.size());
                 SerialLoop loop = new SerialLoop().run(lockers.get(s), block, Long.MAX_VALUE);
+                double cpu = cpuSeconds(uris.size()) - cpuBefore;
                 if (r >= 0) {
+                    data.put(s, "cpuPerOp", r, loop.ops == 0 ? Double.NaN : cpu * 1e6 / loop.ops);
                     data.put(s, "acquireP50", r, loop.acquireNanos.percentile(50));
                     data.put(s, "ops", r, loop.opsPerSecond());
                     acquire.get(s).addAll(loop.acquireNanos);
@@ -111,6 +118,15 @@ public final class RedlockScenario {
         return report(data, acquire, pair, commands);
     }
 
+    /** Redis CPU seconds (sys + user) summed over the first {@code n} servers. */
+    private double cpuSeconds(int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += RedisLoad.of(servers.get(i)).cpuSeconds();
+        }
+        return sum;
+    }
+
     private static Map<String, Long> sync(List<CommandMonitor> monitors) {
         Map<String, Long> sum = new TreeMap<>();
         for (CommandMonitor m : monitors) {
@@ -125,14 +141,16 @@ public final class RedlockScenario {
                 "Five independent redis-server processes on this machine; one thread acquires and releases one key"
                         + " with no contention. " + cfg.serialRounds() + " measured rounds (after " + cfg.warmupRounds()
                         + " warm-up) of " + cfg.serialBlock().toMillis() + " ms blocks, shuffled per round. Acquire"
-                        + " latency is timed alone (pooled p50/p99); ratios compare per-round acquire medians. Commands"
-                        + " were counted with MONITOR on all five nodes in a separate window.",
+                        + " latency is timed alone (pooled p50/p99); ratios compare per-round acquire medians. Redis CPU"
+                        + " per acquire+release is summed over the five servers (median over rounds). Commands were"
+                        + " counted with MONITOR on all five nodes in a separate window.",
                 List.of("library", "acquire p50", "acquire p99", "acquire vs floor", "acquire+release ops/s",
-                        "client commands / op, all nodes"));
+                        "Redis CPU / op, all nodes", "client commands / op, all nodes"));
         for (String s : acquire.keySet()) {
             sec.row(List.of(s, Fmt.micros(acquire.get(s).percentile(50)), Fmt.micros(acquire.get(s).percentile(99)),
                     s.equals(FLOOR5) ? "1.00×" : Fmt.ratio(data.ratio(s, FLOOR5, "acquireP50")),
-                    Fmt.count(data.summary(s, "ops")), commands.getOrDefault(s, "–")));
+                    Fmt.count(data.summary(s, "ops")), Fmt.plain(data.summary(s, "cpuPerOp").median()) + " µs",
+                    commands.getOrDefault(s, "–")));
         }
         sec.target(Target.ratio(TITLE, "5-node acquire median ≤ 1.15× the raw parallel floor",
                 data.ratio(RL5, FLOOR5, "acquireP50"), 1.15, false));

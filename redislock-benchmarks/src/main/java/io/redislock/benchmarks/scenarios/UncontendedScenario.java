@@ -5,6 +5,7 @@ import io.redislock.benchmarks.BenchConfig;
 import io.redislock.benchmarks.Closer;
 import io.redislock.benchmarks.CommandMonitor;
 import io.redislock.benchmarks.Fmt;
+import io.redislock.benchmarks.RedisLoad;
 import io.redislock.benchmarks.RoundData;
 import io.redislock.benchmarks.Rounds;
 import io.redislock.benchmarks.Samples;
@@ -41,7 +42,6 @@ public final class UncontendedScenario {
     static final String SPRING_SPIN = "Spring RedisLockRegistry SPIN_LOCK";
     static final String SPRING_PUBSUB = "Spring RedisLockRegistry PUB_SUB_LOCK";
     static final String DIAG_RAW = "diagnostic: redislock's acquire.lua + release.lua via Lettuce sync (no redislock client code)";
-    static final String DIAG_NO_DELAYER = "diagnostic: redislock tryAcquire() + release(), no per-command timer wake-up";
 
     private static final int MONITOR_OPS = 300;
 
@@ -87,26 +87,18 @@ public final class UncontendedScenario {
                     SpringLocker.factory(uri, RedisLockType.PUB_SUB_LOCK, Peers.WAIT).open("s1-pubsub")));
             if (cfg.diagnostics()) {
                 lockers.put(DIAG_RAW, closer.add(RawScriptsLocker.factory(uri, Peers.LEASE).open("bench:s1:raw")));
-                lockers.put(DIAG_NO_DELAYER, closer.add(
-                        RedislockLocker.tryAcquire(uris, LockOptions.defaults()).open("bench:s1:rl-nodelayer")));
             }
             for (String s : lockers.keySet()) {
                 latency.put(s, new Samples());
             }
-            DelayerKeeper keeper = new DelayerKeeper();
             long block = cfg.serialBlock().toNanos();
             new Rounds(cfg.seed()).run(new ArrayList<>(lockers.keySet()), cfg.warmupRounds(), cfg.serialRounds(), (s, r) -> {
-                if (s.equals(DIAG_NO_DELAYER)) {
-                    keeper.arm();
-                }
-                SerialLoop loop;
-                try {
-                    loop = new SerialLoop().run(lockers.get(s), block, Long.MAX_VALUE);
-                } finally {
-                    keeper.disarm();
-                }
+                RedisLoad before = RedisLoad.of(server);
+                SerialLoop loop = new SerialLoop().run(lockers.get(s), block, Long.MAX_VALUE);
+                RedisLoad load = RedisLoad.of(server).minus(before);
                 if (r >= 0) {
                     data.put(s, "ops", r, loop.opsPerSecond());
+                    data.put(s, "cpuPerOp", r, loop.ops == 0 ? Double.NaN : load.cpuSeconds() * 1e6 / loop.ops);
                     latency.get(s).addAll(loop.pairNanos);
                 }
             });
@@ -129,14 +121,16 @@ public final class UncontendedScenario {
                         + cfg.serialRounds() + " measured rounds (after " + cfg.warmupRounds() + " warm-up) of "
                         + cfg.serialBlock().toMillis() + " ms blocks per library, shuffled per round. ops/s: median"
                         + " over rounds (interquartile range); latency: one acquire+release pair, pooled over the measured"
-                        + " rounds; ratios are paired within a round. Client commands per operation were counted with"
-                        + " MONITOR in a separate, untimed window (script-internal calls excluded).",
-                List.of("library", "ops/s", "p50", "p99", "ops/s vs floor", "client commands / op"));
+                        + " rounds; ratios are paired within a round. Redis CPU per operation (used_cpu_sys+user over"
+                        + " the block, median over rounds) includes Redis's own network work. Client commands per"
+                        + " operation were counted with MONITOR in a separate, untimed window (script-internal calls"
+                        + " excluded).",
+                List.of("library", "ops/s", "p50", "p99", "ops/s vs floor", "Redis CPU / op", "client commands / op"));
         for (String s : latency.keySet()) {
             Samples l = latency.get(s);
             sec.row(List.of(s, Fmt.count(data.summary(s, "ops")), Fmt.micros(l.percentile(50)),
                     Fmt.micros(l.percentile(99)), s.equals(FLOOR) ? "1.00×" : Fmt.ratio(data.ratio(s, FLOOR, "ops")),
-                    commands.getOrDefault(s, "–")));
+                    Fmt.plain(data.summary(s, "cpuPerOp").median()) + " µs", commands.getOrDefault(s, "–")));
         }
         List<String> redisson = List.of(REDISSON_LEASE, REDISSON_WATCHDOG);
         sec.target(Target.ratio(TITLE, "redislock tryAcquire+release ops/s ≥ 0.9× the floor",
