@@ -58,6 +58,42 @@ class FairHandoffIT {
     }
 
     @Test
+    void aQueuedWaiterWithTheDefaultRetryPolicyDoesNotPollWhileTheHolderHoldsIt(RedisServer redis) throws Exception {
+        try (LockClient a = LockClient.create(redis.uri());
+                LockClient b = LockClient.create(redis.uri())) {
+            Lease held = a.lock("quiet").acquire(Duration.ofSeconds(5));
+            redis.resetStats();
+            CompletableFuture<Lease> waiter = b.lock("quiet").acquireAsync(Duration.ofSeconds(50));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> (Long) redis.command("ZCARD", "{quiet}:waiters") == 1L);
+            // the default backoff (10 ms doubling) would retry about five times in 400 ms; a queued waiter
+            // only keeps a safety net of at least maxDelay / 2 (500 ms)
+            Thread.sleep(400);
+            java.util.Map<String, Long> calls = redis.commandCalls();
+            assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)).isEqualTo(1L);
+            assertThat(held.release()).isTrue();
+            Lease got = waiter.get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(redis.command("GET", "quiet")).isEqualTo(got.token());
+            got.close();
+        }
+    }
+
+    @Test
+    void aQueuedWaiterTakesTheLockAfterTheHolderDiedWithoutReleasing(RedisServer redis) throws Exception {
+        try (LockClient b = LockClient.create(redis.uri())) {
+            // a holder that died: its key expires, nobody releases it or hands it over
+            redis.command("SET", "orphan", "dead-holder-token", "PX", "300");
+            long start = System.nanoTime();
+            Lease got = b.lock("orphan").acquire(Duration.ofSeconds(20));
+            assertThat(got.isHeld()).isTrue();
+            assertThat(redis.command("GET", "orphan")).isEqualTo(got.token());
+            // retried once the holder's TTL ran out (bounded by the safety net, 1 s with the default policy)
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TestTimeouts.scaled(Duration.ofSeconds(5)));
+            got.close();
+        }
+    }
+
+    @Test
     void aQueuedWaiterWhoseProcessIsGoneIsSkipped(RedisServer redis) throws Exception {
         try (LockClient a = LockClient.create(redis.uri());
                 LockClient b = LockClient.create(redis.uri())) {

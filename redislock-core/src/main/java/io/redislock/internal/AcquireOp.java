@@ -64,9 +64,10 @@ final class AcquireOp implements Clockwork.Item {
             }
             inFlight = true;
             lastStart = engine.ticker.nanos();
+            // reset under the lock: a message that arrives from here on counts for this round
+            wakes.set(0);
+            signal = new CompletableFuture<>();
         }
-        wakes.set(0);
-        signal = new CompletableFuture<>();
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
         CompletableFuture<Attempt> round;
         try {
@@ -123,7 +124,7 @@ final class AcquireOp implements Clockwork.Item {
         if (wakes.get() >= wakeThreshold) {
             signal.complete(null);
         }
-        long delay = lock.options().retry().delayNanos(attempts++);
+        long delay = queuedForGrant(a) ? safetyNetNanos() : lock.options().retry().delayNanos(attempts++);
         if (a.ttlHintMs() >= 0) {
             delay = Math.min(delay, TimeUnit.MILLISECONDS.toNanos(a.ttlHintMs() + 1));
         }
@@ -138,6 +139,20 @@ final class AcquireOp implements Clockwork.Item {
             retryAt = now + delay;
             engine.clock.schedule(this);
         }
+    }
+
+    /**
+     * True when the node queued this waiter and its release will hand the lock over and say so (one node,
+     * fair hand-off): then a retry is only a safety net against a lost message or a holder that died.
+     */
+    private boolean queuedForGrant(Attempt a) {
+        return !member.isEmpty() && a.answered() > 0 && "1".equals(lock.grantArg());
+    }
+
+    /** The safety-net retry delay of a queued waiter: uniform in [maxDelay / 2, maxDelay]. */
+    private long safetyNetNanos() {
+        long max = lock.options().retry().maxDelay().toNanos();
+        return max / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(max / 2 + 1);
     }
 
     private void finish(Attempt a) {
@@ -162,24 +177,24 @@ final class AcquireOp implements Clockwork.Item {
      * ({@code fence >= 0}) the release already handed the lock to this waiter (single node, fair).
      */
     void wake(long fence) {
-        if (fence >= 0) {
-            boolean take;
-            long start;
-            synchronized (this) {
-                // with an attempt in flight, its reply reports the grant (and refreshes the expiry)
-                take = !inFlight && !result.isDone();
-                start = lastStart;
-                if (take) {
-                    inFlight = true;
-                }
-            }
+        boolean take;
+        long start;
+        CompletableFuture<Void> s;
+        int n;
+        synchronized (this) {
+            // with an attempt in flight, its reply reports the grant (and refreshes the expiry)
+            take = fence >= 0 && !inFlight && !result.isDone();
+            start = lastStart;
             if (take) {
-                grantedByRelease(fence, start);
-                return;
+                inFlight = true;
             }
+            n = take ? 0 : wakes.incrementAndGet();
+            s = signal;
         }
-        if (wakes.incrementAndGet() >= wakeThreshold) {
-            signal.complete(null);
+        if (take) {
+            grantedByRelease(fence, start);
+        } else if (n >= wakeThreshold) {
+            s.complete(null);
         }
     }
 

@@ -106,11 +106,12 @@ public final class LockEngine implements AutoCloseable {
      * @return the engine
      */
     public static LockEngine create(LockClientOptions options) {
+        // round and command timeouts: a 10 ms tick bounds their lateness and the idle wake-ups (100/s)
         io.netty.util.HashedWheelTimer timer = new io.netty.util.HashedWheelTimer(r -> {
             Thread t = new Thread(r, "redislock-timer");
             t.setDaemon(true);
             return t;
-        }, 5, TimeUnit.MILLISECONDS);
+        }, 10, TimeUnit.MILLISECONDS);
         ClientResources res = DefaultClientResources.builder()
                 .timer(timer)
                 .ioThreadPoolSize(Math.max(2, Math.min(4, options.uris().size())))

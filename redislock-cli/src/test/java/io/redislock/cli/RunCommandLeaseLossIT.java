@@ -1,0 +1,196 @@
+package io.redislock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.TestTimeouts;
+import io.redislock.testing.WithRedis;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code redislock run} when the lease is lost while the command runs: Redis hung (SIGSTOP) or killed,
+ * so that renewals fail until the validity deadline, and a command that ignores SIGTERM. Each test
+ * injects one fault into a real redis-server process or the lock key and bounds every wait.
+ */
+@WithRedis
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RunCommandLeaseLossIT {
+    private static final Duration LEASE = Duration.ofSeconds(2);
+    private static final Duration KILL_GRACE = Duration.ofSeconds(1);
+    /** How long after the fault redislock may take to exit: the lease plus a margin (JVM exit, polling). */
+    private static final Duration EXIT_BOUND = LEASE.plusSeconds(3);
+    private static final Duration MARKER_TIMEOUT = Duration.ofSeconds(30);
+    private static final long POLL_MILLIS = 10;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killsTheCommandAtTheValidityDeadlineWhenRedisHangs(RedisServer redis) throws IOException {
+        Path pidFile = dir.resolve("child.pid");
+        try (CliProcess run = startSleeper(redis, "hang", pidFile)) {
+            long childPid = awaitPid(pidFile, run);
+            assertThat(redis.command("EXISTS", "hang")).isEqualTo(1L);
+            try {
+                redis.pause();
+                long fault = System.nanoTime();
+
+                boolean exited = awaitExit(run, EXIT_BOUND);
+                Duration afterFault = Duration.ofNanos(System.nanoTime() - fault);
+
+                assertThat(exited).as("redislock exited within %s of SIGSTOP to Redis; stderr so far:%n%s",
+                        EXIT_BOUND, run.stderrSoFar()).isTrue();
+                assertThat(redis.isPaused()).as("Redis is still stopped: the exit did not wait for it").isTrue();
+                CliProcess.Result r = run.await(Duration.ofSeconds(1));
+                report("Redis SIGSTOP", afterFault, r);
+                assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
+                assertThat(r.stderr()).contains("lost lock 'hang'").contains("RENEWAL_FAILED")
+                        .contains("work may have run without the lock");
+                // killed at the validity deadline (about the lease after acquisition), not at the first failed
+                // renewal (lease/3) and not when Redis answers again
+                assertThat(afterFault).isGreaterThan(LEASE.dividedBy(2));
+                assertThat(afterFault).isLessThan(TestTimeouts.scaled(EXIT_BOUND));
+                assertGone(childPid);
+            } finally {
+                redis.resume();
+            }
+        }
+    }
+
+    @Test
+    void killsTheCommandAtTheValidityDeadlineWhenRedisIsKilled(RedisServer redis) throws IOException {
+        Path pidFile = dir.resolve("child.pid");
+        try (CliProcess run = startSleeper(redis, "killed", pidFile)) {
+            long childPid = awaitPid(pidFile, run);
+            assertThat(redis.command("EXISTS", "killed")).isEqualTo(1L);
+            redis.kill();
+            long fault = System.nanoTime();
+
+            boolean exited = awaitExit(run, EXIT_BOUND);
+            Duration afterFault = Duration.ofNanos(System.nanoTime() - fault);
+
+            assertThat(exited).as("redislock exited within %s of kill -9 to Redis; stderr so far:%n%s",
+                    EXIT_BOUND, run.stderrSoFar()).isTrue();
+            assertThat(redis.isRunning()).as("Redis is still down").isFalse();
+            CliProcess.Result r = run.await(Duration.ofSeconds(1));
+            report("Redis kill -9", afterFault, r);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
+            assertThat(r.stderr()).contains("lost lock 'killed'").contains("RENEWAL_FAILED")
+                    .contains("work may have run without the lock");
+            assertThat(afterFault).isGreaterThan(LEASE.dividedBy(2));
+            assertThat(afterFault).isLessThan(TestTimeouts.scaled(EXIT_BOUND));
+            assertGone(childPid);
+        }
+    }
+
+    @Test
+    void sendsSigkillAfterTheKillGraceWhenTheCommandIgnoresSigterm(RedisServer redis) throws IOException {
+        Path pidFile = dir.resolve("child.pid");
+        Path termed = dir.resolve("got-term");
+        // The shell notes SIGTERM and carries on; its loop ends by itself after about 60 s at most.
+        String script = "trap 'touch " + termed + "' TERM; echo $$ > " + pidFile + ".tmp; mv " + pidFile + ".tmp "
+                + pidFile + "; i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; exit 0";
+        try (CliProcess run = CliProcess.start("run", "--redis", redis.uri(), "--name", "stubborn", "--lease", "3s",
+                "--kill-grace", KILL_GRACE.toMillis() + "ms", "--", "sh", "-c", script)) {
+            long childPid = awaitPid(pidFile, run);
+            assertThat(redis.command("DEL", "stubborn")).isEqualTo(1L);
+            long deleted = System.nanoTime();
+
+            // detected at the next renewal (every lease/3 = 1 s), then SIGTERM, then SIGKILL 1 s later
+            Duration bound = Duration.ofSeconds(1).plus(KILL_GRACE).plusSeconds(4);
+            long deadline = System.nanoTime() + TestTimeouts.scaled(bound).toNanos();
+            long termSeen = 0;
+            long maxPolls = TestTimeouts.scaled(bound).toMillis() / POLL_MILLIS + 10;
+            for (long i = 0; i < maxPolls && run.isAlive() && System.nanoTime() - deadline < 0; i++) {
+                if (termSeen == 0 && Files.exists(termed)) {
+                    termSeen = System.nanoTime();
+                }
+                sleep(POLL_MILLIS);
+            }
+            long exitSeen = System.nanoTime();
+
+            assertThat(run.isAlive()).as("redislock exited within %s of DEL; stderr so far:%n%s", bound,
+                    run.stderrSoFar()).isFalse();
+            CliProcess.Result r = run.await(Duration.ofSeconds(1));
+            report("DEL + SIGTERM ignored", Duration.ofNanos(exitSeen - deleted), r);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
+            assertThat(r.stderr()).contains("lost lock 'stubborn'").contains("NOT_OWNER")
+                    .contains("sending SIGTERM").contains("sent SIGKILL");
+            assertThat(termSeen).as("the command got SIGTERM first (its trap ran)").isNotZero();
+            Duration termToExit = Duration.ofNanos(exitSeen - termSeen);
+            System.out.println("[lease-loss] SIGTERM seen -> redislock exit: " + termToExit.toMillis() + " ms");
+            assertThat(termToExit).as("SIGKILL only after --kill-grace")
+                    .isGreaterThanOrEqualTo(KILL_GRACE.minusMillis(100));
+            assertGone(childPid);
+        }
+    }
+
+    private CliProcess startSleeper(RedisServer redis, String name, Path pidFile) {
+        return CliProcess.start("run", "--redis", redis.uri(), "--name", name, "--lease", LEASE.toMillis() + "ms",
+                "--kill-grace", KILL_GRACE.toMillis() + "ms", "--", "sh", "-c",
+                "echo $$ > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "; exec sleep 60");
+    }
+
+    private static void report(String fault, Duration afterFault, CliProcess.Result r) {
+        System.out.println("[lease-loss] " + fault + ": redislock exited " + r.exitCode() + " after "
+                + afterFault.toMillis() + " ms; stderr:\n" + r.stderr());
+    }
+
+    /** Waits (bounded) for the redislock process to exit; false if it still runs. */
+    private static boolean awaitExit(CliProcess run, Duration bound) {
+        try {
+            return run.process().waitFor(TestTimeouts.scaled(bound).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The command's PID, once it has written it (its lock is then held). */
+    private static long awaitPid(Path pidFile, CliProcess process) throws IOException {
+        Duration timeout = TestTimeouts.scaled(MARKER_TIMEOUT);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long maxPolls = timeout.toMillis() / POLL_MILLIS + 10;
+        for (long i = 0; i < maxPolls && System.nanoTime() - deadline < 0; i++) {
+            if (Files.exists(pidFile)) {
+                return Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("redislock exited before " + pidFile + " appeared: "
+                        + process.await(Duration.ofSeconds(1)));
+            }
+            sleep(POLL_MILLIS);
+        }
+        throw new AssertionError(pidFile + " did not appear; stderr so far: " + process.stderrSoFar());
+    }
+
+    /** Asserts that the process is gone (bounded wait: it may still be being reaped). */
+    private static void assertGone(long pid) {
+        long deadline = System.nanoTime() + TestTimeouts.scaled(Duration.ofSeconds(2)).toNanos();
+        for (int i = 0; i < 1_000 && System.nanoTime() - deadline < 0; i++) {
+            if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                return;
+            }
+            sleep(POLL_MILLIS);
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("the command (pid %d) is gone", pid).isFalse();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
