@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,56 +36,46 @@ class RunCommandLeaseLossIT {
 
     @Test
     void killsTheCommandAtTheValidityDeadlineWhenRedisHangs(RedisServer redis) throws IOException {
-        Path pidFile = dir.resolve("child.pid");
-        try (CliProcess run = startSleeper(redis, "hang", pidFile)) {
-            long childPid = awaitPid(pidFile, run);
-            assertThat(redis.command("EXISTS", "hang")).isEqualTo(1L);
-            try {
-                redis.pause();
-                long fault = System.nanoTime();
-
-                boolean exited = awaitExit(run, EXIT_BOUND);
-                Duration afterFault = Duration.ofNanos(System.nanoTime() - fault);
-
-                assertThat(exited).as("redislock exited within %s of SIGSTOP to Redis; stderr so far:%n%s",
-                        EXIT_BOUND, run.stderrSoFar()).isTrue();
-                assertThat(redis.isPaused()).as("Redis is still stopped: the exit did not wait for it").isTrue();
-                CliProcess.Result r = run.await(Duration.ofSeconds(1));
-                report("Redis SIGSTOP", afterFault, r);
-                assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
-                assertThat(r.stderr()).contains("lost lock 'hang'").contains("RENEWAL_FAILED")
-                        .contains("work may have run without the lock");
-                // killed at the validity deadline (about the lease after acquisition), not at the first failed
-                // renewal (lease/3) and not when Redis answers again
-                assertThat(afterFault).isGreaterThan(LEASE.dividedBy(2));
-                assertThat(afterFault).isLessThan(TestTimeouts.scaled(EXIT_BOUND));
-                assertGone(childPid);
-            } finally {
-                redis.resume();
-            }
+        try {
+            assertKilledAtTheValidityDeadline(redis, "hang", "SIGSTOP to Redis", redis::pause, redis::isPaused);
+        } finally {
+            redis.resume();
         }
     }
 
     @Test
     void killsTheCommandAtTheValidityDeadlineWhenRedisIsKilled(RedisServer redis) throws IOException {
+        assertKilledAtTheValidityDeadline(redis, "killed", "kill -9 to Redis", redis::kill, () -> !redis.isRunning());
+    }
+
+    /**
+     * Runs {@code sleep 60} under a 2 s lease, injects the fault once the command runs, and checks that
+     * redislock killed it and exited 74 near the validity deadline while the fault still lasted.
+     */
+    private void assertKilledAtTheValidityDeadline(RedisServer redis, String name, String faultName, Runnable fault,
+            BooleanSupplier faultStillOn) throws IOException {
         Path pidFile = dir.resolve("child.pid");
-        try (CliProcess run = startSleeper(redis, "killed", pidFile)) {
+        try (CliProcess run = CliProcess.start("run", "--redis", redis.uri(), "--name", name, "--lease",
+                LEASE.toMillis() + "ms", "--kill-grace", KILL_GRACE.toMillis() + "ms", "--", "sh", "-c",
+                "echo $$ > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "; exec sleep 60")) {
             long childPid = awaitPid(pidFile, run);
-            assertThat(redis.command("EXISTS", "killed")).isEqualTo(1L);
-            redis.kill();
-            long fault = System.nanoTime();
+            assertThat(redis.command("EXISTS", name)).isEqualTo(1L);
+            fault.run();
+            long faulted = System.nanoTime();
 
             boolean exited = awaitExit(run, EXIT_BOUND);
-            Duration afterFault = Duration.ofNanos(System.nanoTime() - fault);
+            Duration afterFault = Duration.ofNanos(System.nanoTime() - faulted);
 
-            assertThat(exited).as("redislock exited within %s of kill -9 to Redis; stderr so far:%n%s",
-                    EXIT_BOUND, run.stderrSoFar()).isTrue();
-            assertThat(redis.isRunning()).as("Redis is still down").isFalse();
+            assertThat(exited).as("redislock exited within %s of %s; stderr so far:%n%s", EXIT_BOUND, faultName,
+                    run.stderrSoFar()).isTrue();
+            assertThat(faultStillOn.getAsBoolean()).as("Redis is still down: the exit did not wait for it").isTrue();
             CliProcess.Result r = run.await(Duration.ofSeconds(1));
-            report("Redis kill -9", afterFault, r);
+            report(faultName, afterFault, r);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
-            assertThat(r.stderr()).contains("lost lock 'killed'").contains("RENEWAL_FAILED")
+            assertThat(r.stderr()).contains("lost lock '" + name + "'").contains("RENEWAL_FAILED")
                     .contains("work may have run without the lock");
+            // killed at the validity deadline (about the lease after acquisition), not at the first failed
+            // renewal (lease/3) and not when Redis answers again
             assertThat(afterFault).isGreaterThan(LEASE.dividedBy(2));
             assertThat(afterFault).isLessThan(TestTimeouts.scaled(EXIT_BOUND));
             assertGone(childPid);
@@ -131,12 +122,6 @@ class RunCommandLeaseLossIT {
                     .isGreaterThanOrEqualTo(KILL_GRACE.minusMillis(100));
             assertGone(childPid);
         }
-    }
-
-    private CliProcess startSleeper(RedisServer redis, String name, Path pidFile) {
-        return CliProcess.start("run", "--redis", redis.uri(), "--name", name, "--lease", LEASE.toMillis() + "ms",
-                "--kill-grace", KILL_GRACE.toMillis() + "ms", "--", "sh", "-c",
-                "echo $$ > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "; exec sleep 60");
     }
 
     private static void report(String fault, Duration afterFault, CliProcess.Result r) {
