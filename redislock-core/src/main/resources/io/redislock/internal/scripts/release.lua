@@ -11,14 +11,16 @@
 -- A waiter whose channel has no subscriber (its process is gone) is skipped.
 -- Returns 1 when this call deleted the lock key, 0 otherwise (not held, or held by another token).
 local function next_fence()
-  local f = tonumber(redis.call('GET', KEYS[2]))
-  if f and ARGV[5] ~= '1' then
-    f = f + 1
-  else
+  -- INCR alone when the counter exists (Redlock); floored at TIME in µs on one node, or when it was lost
+  local f = redis.call('INCR', KEYS[2])
+  if f == 1 or ARGV[5] == '1' then
     local t = redis.call('TIME')
-    f = math.max((f or 0) + 1, tonumber(t[1]) * 1000000 + tonumber(t[2]))
+    local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+    if now > f then
+      f = now
+      redis.call('SET', KEYS[2], string.format('%.0f', f))
+    end
   end
-  redis.call('SET', KEYS[2], string.format('%.0f', f))
   return f
 end
 
