@@ -114,7 +114,10 @@ public final class LockEngine implements AutoCloseable {
         }, 10, TimeUnit.MILLISECONDS);
         ClientResources res = DefaultClientResources.builder()
                 .timer(timer)
-                .ioThreadPoolSize(Math.max(2, Math.min(4, options.uris().size())))
+                // one I/O thread per node up to 4, but no more than the cores: on 2 cores, 4 threads for 5
+                // nodes measured 14% slower than 2 (context switches)
+                .ioThreadPoolSize(Math.max(2, Math.min(Math.min(4, Runtime.getRuntime().availableProcessors()),
+                        options.uris().size())))
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
