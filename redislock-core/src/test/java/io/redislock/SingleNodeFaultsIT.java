@@ -144,6 +144,7 @@ class SingleNodeFaultsIT {
                     .build())) {
                 assertThatThrownBy(() -> bad.lock("secured").tryAcquire())
                         .isInstanceOf(LockUnavailableException.class)
+                        .hasMessageContaining("refused the credentials")
                         .satisfies(e -> assertThat(stackText(e)).doesNotContain("wrong-pa55"));
             }
         }

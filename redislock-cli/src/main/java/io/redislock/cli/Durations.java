@@ -7,13 +7,14 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Parses the durations of the command line: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a
- * plain integer meaning seconds. Negative values and anything else are rejected.
+ * Parses the durations of the command line: {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 5m},
+ * {@code 1h}, a plain number meaning seconds ({@code 42}, {@code 0.25}), or ISO-8601 ({@code PT30S}).
+ * Negative values and anything else are rejected.
  *
  * <p>Thread-safety: stateless.
  */
 public final class Durations {
-    private static final Pattern FORMAT = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+    private static final Pattern FORMAT = Pattern.compile("(\\d{1,12}(?:\\.\\d{1,9})?)(ms|s|m|h)?");
 
     private Durations() {}
 
@@ -26,22 +27,33 @@ public final class Durations {
      */
     public static Duration parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("pt")) {
+            try {
+                Duration iso = Duration.parse(t);
+                if (!iso.isNegative()) {
+                    return iso;
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                // falls through to the error below
+            }
+        }
         Matcher m = FORMAT.matcher(t);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 30s, 5m, 1h"
-                    + " or a number of seconds (no negative values)");
+            throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 30s, 1.5s, 5m, 1h,"
+                    + " a number of seconds or ISO-8601 (PT30S); no negative values");
         }
-        long n = Long.parseLong(m.group(1));
+        java.math.BigDecimal n = new java.math.BigDecimal(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        switch (unit) {
-            case "ms":
-                return Duration.ofMillis(n);
-            case "m":
-                return Duration.ofMinutes(n);
-            case "h":
-                return Duration.ofHours(n);
-            default:
-                return Duration.ofSeconds(n);
+        long nanosPerUnit = switch (unit) {
+            case "ms" -> 1_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            default -> 1_000_000_000L;
+        };
+        try {
+            return Duration.ofNanos(n.multiply(java.math.BigDecimal.valueOf(nanosPerUnit)).longValueExact());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration this tool accepts: at most 292 years");
         }
     }
 

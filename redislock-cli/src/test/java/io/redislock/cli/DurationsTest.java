@@ -20,13 +20,24 @@ class DurationsTest {
         assertThat(Durations.parse("42")).isEqualTo(Duration.ofSeconds(42));
         assertThat(Durations.parse("0s")).isZero();
         assertThat(Durations.parse(" 10S ")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Durations.parse("0.25")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Durations.parse("2.5m")).isEqualTo(Duration.ofSeconds(150));
+        assertThat(Durations.parse("PT30S")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("pt0.5s")).isEqualTo(Duration.ofMillis(500));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"abc", "-1s", "-1", "1.5s", "10 s", "", "s", "5d", "1e3", "9999999999999s"})
+    @ValueSource(strings = {"abc", "-1s", "-1", "1.5.1s", ".5s", "10 s", "", "s", "5d", "1e3", "9999999999999s", "PT-5S", "PTxS"})
     void rejectsGarbageAndNegativeValues(String text) {
         assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a duration");
+    }
+
+    @Test
+    void rejectsDurationsTooLongToRepresent() {
+        assertThatThrownBy(() -> Durations.parse("999999999999h")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 292 years");
     }
 
     @Test

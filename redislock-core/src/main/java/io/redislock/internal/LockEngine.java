@@ -458,6 +458,10 @@ public final class LockEngine implements AutoCloseable {
     RuntimeException unavailable(LockImpl l, Attempt a, String what) {
         if (nodes.size() == 1) {
             Throwable cause = a.errors().isEmpty() ? null : a.errors().get(0);
+            if (authenticationFailed(cause)) {
+                return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
+                        + " refused the credentials (" + describe(rootCause(cause)) + "); check the password", cause);
+            }
             return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
                     + " did not answer" + (cause == null ? "" : " (" + describe(cause) + ")")
                     + "; check that it is running and reachable", cause);
@@ -469,6 +473,25 @@ public final class LockEngine implements AutoCloseable {
             q.addSuppressed(t);
         }
         return q;
+    }
+
+    /** @return whether Redis rejected the credentials (WRONGPASS, NOAUTH) somewhere in the cause chain */
+    static boolean authenticationFailed(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid password"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     static String describe(Throwable t) {
