@@ -50,7 +50,9 @@ final class AcquireOp implements Clockwork.Item {
         });
         if (waitNanos > 0) {
             engine.waiters.put(token, this);
-            engine.subscriptionsSettled(engine.roundTimeoutNanos(lock.leaseNanos())).whenComplete((v, e) -> attempt());
+            // subscribe first so that no wake-up is lost, but never spend more than half the wait on it
+            long bound = Math.min(engine.roundTimeoutNanos(lock.leaseNanos()), waitNanos / 2);
+            engine.subscriptionsSettled(bound).whenComplete((v, e) -> attempt());
         } else {
             attempt();
         }
@@ -71,7 +73,7 @@ final class AcquireOp implements Clockwork.Item {
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
         CompletableFuture<Attempt> round;
         try {
-            round = engine.attempt(lock, token, member, keep);
+            round = engine.attempt(lock, token, member, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE);
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }

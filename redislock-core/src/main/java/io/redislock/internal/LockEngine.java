@@ -235,6 +235,11 @@ public final class LockEngine implements AutoCloseable {
             // majority connected yet, give it the connect timeout rather than the short per-node one
             return Math.max(cmd, options.connectTimeout().toNanos());
         }
+        return nodeTimeoutNanos(leaseNanos);
+    }
+
+    /** The per-node timeout of a round on connected nodes: {@code min(nodeTimeout, lease / 5)}, at least 5 ms. */
+    private long nodeTimeoutNanos(long leaseNanos) {
         long t = Math.min(options.nodeTimeout().toNanos(), leaseNanos / 5);
         return Math.max(t, TimeUnit.MILLISECONDS.toNanos(5));
     }
@@ -283,11 +288,21 @@ public final class LockEngine implements AutoCloseable {
 
     // ---- acquisition ----
 
-    CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, long keepMs) {
+    /**
+     * One acquisition round on all nodes.
+     *
+     * @param deadline the end of the caller's wait on the ticker ({@link Long#MAX_VALUE}: none); a round
+     *     ends by then, or after the per-node timeout if that is later, so that unreachable nodes make the
+     *     acquisition fail within its wait
+     */
+    CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, long keepMs, long deadline) {
         long leaseNanos = l.leaseNanos();
         long start = ticker.nanos();
         String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg};
         long timeout = roundTimeoutNanos(leaseNanos);
+        if (deadline != Long.MAX_VALUE) {
+            timeout = Math.min(timeout, Math.max(nodeTimeoutNanos(leaseNanos), deadline - start));
+        }
         return Fanout.<List<Object>>run(
                         nodes,
                         quorum,
@@ -721,6 +736,9 @@ public final class LockEngine implements AutoCloseable {
             return;
         }
         closed = true;
+        for (RedisNode n : nodes) {
+            n.abandonConnecting();
+        }
         List<CompletableFuture<?>> releases = new ArrayList<>();
         for (LeaseImpl lease : List.copyOf(live)) {
             releases.add(lease.closeByClient());

@@ -44,6 +44,8 @@ final class RedisNode implements AutoCloseable {
     private CompletableFuture<Void> subscribed;
     private long lastSubscribeAttempt;
     private volatile boolean closed;
+    /** Set when the client starts closing: no new connection attempts, pending ones abandoned. */
+    private boolean closing; // guarded by mutex
 
     /** Ticker reading at which the server started, estimated from INFO; valid when {@link #uptimeKnown}. */
     private volatile long bootNanos;
@@ -119,19 +121,28 @@ final class RedisNode implements AutoCloseable {
             return CompletableFuture.completedFuture(c);
         }
         synchronized (mutex) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new IllegalStateException("client is closed"));
-            }
-            if (conn != null) {
+            if (conn != null && !closed) {
                 return CompletableFuture.completedFuture(conn);
+            }
+            if (closed || closing) {
+                return CompletableFuture.failedFuture(new IllegalStateException("client is closed"));
             }
             if (connecting == null) {
                 CompletableFuture<StatefulRedisConnection<String, String>> f;
                 try {
-                    f = client.connectAsync(
-                                StringCodec.UTF8, uri)
-                        .toCompletableFuture()
-                        .thenCompose(c2 -> loadScripts(c2).handle((v, e) -> c2));
+                    CompletableFuture<StatefulRedisConnection<String, String>> raw =
+                            client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+                    // a connection that completes after the client started closing is closed, not kept
+                    raw.thenAccept(c2 -> {
+                        boolean late;
+                        synchronized (mutex) {
+                            late = closing || closed;
+                        }
+                        if (late) {
+                            c2.closeAsync();
+                        }
+                    });
+                    f = raw.thenCompose(c2 -> loadScripts(c2).handle((v, e) -> c2));
                 } catch (RuntimeException e) {
                     return CompletableFuture.failedFuture(e);
                 }
@@ -290,6 +301,23 @@ final class RedisNode implements AutoCloseable {
             return false;
         }
         return ticker.nanos() - bootNanos >= minUptimeNanos;
+    }
+
+    /**
+     * The client is closing: a connection that is still being set up is given up at once, so that the
+     * releases and cleanups of {@link LockEngine#close()} towards a node that never answered fail fast
+     * instead of waiting for the connect timeout.
+     */
+    void abandonConnecting() {
+        CompletableFuture<StatefulRedisConnection<String, String>> f;
+        synchronized (mutex) {
+            closing = true;
+            f = connecting;
+        }
+        if (f != null) {
+            f.completeExceptionally(new IllegalStateException("the client was closed before Redis at " + display
+                    + " accepted a connection"));
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.redislock.DistributedLock;
 import io.redislock.Lease;
 import io.redislock.LockClient;
+import io.redislock.LockClientOptions;
 import io.redislock.LockOptions;
 import io.redislock.LockTimeoutException;
 import io.redislock.LockUnavailableException;
@@ -259,6 +260,31 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
         }
         awaitOnlyCountersOn(2);
         assertStrictlyIncreasing(fences);
+    }
+
+    @Test
+    void freshClientFailsWithinItsWaitAndClosesPromptlyWhenAMajorityIsHung() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).pause();
+        }
+        try {
+            // connections to a hung node are accepted by the kernel but never answered: each try waits
+            // for the connect timeout, yet the acquisition as a whole must end with its wait
+            LockClient c = LockClient.create(LockClientOptions.builder().uris(servers.uris())
+                    .connectTimeout(Duration.ofSeconds(3)).commandTimeout(Duration.ofSeconds(3)).build());
+            long start = System.nanoTime();
+            Throwable waited = catchThrowable(() -> c.lock("quorum-lost").acquire(Duration.ofMillis(1500)));
+            assertThat(millisSince(start)).isLessThan(1500 + scaled(Duration.ofMillis(1000)).toMillis());
+            assertQuorumNotReached(waited, "could not acquire");
+            // close gives up the connections that never completed instead of waiting for them
+            start = System.nanoTime();
+            c.close();
+            assertThat(millisSince(start)).isLessThan(scaled(Duration.ofMillis(1500)).toMillis());
+        } finally {
+            for (int i = 0; i < 3; i++) {
+                servers.get(i).resume();
+            }
+        }
     }
 
     @Test
