@@ -180,6 +180,7 @@ abstract class LockContractIT {
                 fs.add(pool.submit(() -> {
                     for (int i = 0; i < perWorker; i++) {
                         try (Lease lease = lock.acquire(TestTimeouts.scaled(Duration.ofSeconds(60)))) {
+                            assertThat(lease.isHeld()).isTrue();
                             long v = Long.parseLong((String) resource.command("GET", "resource:counter"));
                             resource.command("SET", "resource:counter", Long.toString(v + 1));
                         }

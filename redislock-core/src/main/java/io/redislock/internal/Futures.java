@@ -28,6 +28,7 @@ public final class Futures {
      * Waits for a future; on interrupt cancels it and rethrows. Failures are rethrown unwrapped (unchecked
      * ones as they are, checked ones wrapped in a {@link CompletionException}).
      *
+     * @param <T> the value type
      * @param f the future
      * @return its value
      * @throws InterruptedException if interrupted while waiting
@@ -49,6 +50,7 @@ public final class Futures {
      * Waits for a future without an interrupt point (for short, bounded calls such as release); the
      * interrupt status is kept.
      *
+     * @param <T> the value type
      * @param f the future
      * @return its value
      */
@@ -86,6 +88,8 @@ public final class Futures {
      * Maps a future so that cancelling the result also cancels the source (a plain {@code thenApply}
      * does not propagate cancellation upstream).
      *
+     * @param <T> the source's value type
+     * @param <R> the result's value type
      * @param source the source
      * @param fn the mapping
      * @return the mapped future
@@ -104,6 +108,7 @@ public final class Futures {
      * A copy of {@code f} completed on {@code executor}, so that user callbacks never run on I/O threads.
      * Cancelling the copy cancels {@code f}.
      *
+     * @param <T> the value type
      * @param f the source
      * @param executor where to complete
      * @return the copy

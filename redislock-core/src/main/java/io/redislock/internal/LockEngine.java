@@ -179,6 +179,7 @@ public final class LockEngine implements AutoCloseable {
     /**
      * A copy of {@code f} completed on the callback executor.
      *
+     * @param <T> the value type
      * @param f an internal future
      * @return the future for the caller
      */

@@ -11,7 +11,9 @@ import io.redislock.LockUnavailableException;
 public class QuorumNotReachedException extends LockUnavailableException {
     private static final long serialVersionUID = 1L;
 
+    /** How many nodes answered the attempt. */
     private final int answered;
+    /** How many nodes the client uses. */
     private final int nodes;
 
     /**
