@@ -1,0 +1,73 @@
+package io.redislock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.WithRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A closed client leaves nothing running behind: no thread of its own, no lease key, no waiter entry. */
+@WithRedis
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ClientLifecycleIT {
+
+    @Test
+    void closeStopsEveryThreadTheClientStartedAndReleasesItsLeases(RedisServer redis) throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        LockClient client = LockClient.create(redis.uri());
+        Lease held = client.lock("lifecycle-held").acquire(Duration.ofSeconds(5));
+        client.lock("lifecycle-other").acquireAsync(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS).release();
+        assertThat(held.isHeld()).isTrue();
+        assertThat(newThreads(before)).isNotEmpty();
+
+        client.close();
+
+        assertThat(held.isHeld()).isFalse();
+        assertThat(redis.command("EXISTS", "lifecycle-held")).isEqualTo(0L);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(newThreads(before)).isEmpty());
+    }
+
+    @Test
+    void closingAClientBuiltOnAnApplicationsLettuceClientLeavesThatClientUsable(RedisServer redis) throws Exception {
+        RedisClient lettuce = RedisClient.create();
+        try {
+            Set<Thread> before = Thread.getAllStackTraces().keySet();
+            LockClient client = LockClient.create(lettuce, RedisURI.create(redis.uri()));
+            client.lock("lifecycle-wrapped").acquire(Duration.ofSeconds(5)).release();
+            client.close();
+            // the application's client still works, and only its own (Lettuce) threads remain
+            try (var conn = lettuce.connect(RedisURI.create(redis.uri()))) {
+                assertThat(conn.sync().ping()).isEqualTo("PONG");
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(newThreads(before))
+                            .allSatisfy(name -> assertThat(name).doesNotStartWith("redislock-")));
+            // only the fencing counter stays, by design: it must never go backwards
+            assertThat(redis.command("KEYS", "*lifecycle*")).isEqualTo(List.of("{lifecycle-wrapped}:fence"));
+        } finally {
+            lettuce.shutdown();
+        }
+    }
+
+    /** Names of live threads that did not exist in {@code before}. */
+    private static List<String> newThreads(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .map(Thread::getName)
+                // JVM-wide helpers that outlive any one library (the JDK's shared orTimeout scheduler, pools of the test)
+                .filter(n -> !n.startsWith("ForkJoinPool") && !n.startsWith("awaitility")
+                        && !n.equals("CompletableFutureDelayScheduler"))
+                .sorted()
+                .collect(Collectors.toList());
+    }
+}
