@@ -100,6 +100,48 @@ class FairHandoffIT {
     }
 
     @Test
+    void aLockHandedToAWaitThatAlreadyEndedIsPassedOnAtOnce(RedisServer redis) throws Exception {
+        try (LockClient a = LockClient.create(redis.uri())) {
+            // an acquisition with a wait returns only after its client's wake-up subscription settled
+            a.lock("warm-up").acquire(Duration.ofSeconds(5)).release();
+            java.util.Set<Object> before = new java.util.HashSet<>(pubsubChannels(redis));
+            try (LockClient b = LockClient.create(redis.uri());
+                    LockClient c = LockClient.create(redis.uri())) {
+                // b only has to be alive and subscribed; it never touches the lock itself
+                b.lock("warm-up").acquire(Duration.ofSeconds(5)).release();
+                c.lock("warm-up").acquire(Duration.ofSeconds(5)).release();
+                // b's wake-up channel: the one that appeared with b and c, minus c's (read from c's queue entry)
+                assertThat(pubsubChannels(redis)).hasSize(before.size() + 2);
+                Lease held = a.lock("ended").acquire(Duration.ofSeconds(5));
+                CompletableFuture<Lease> live = c.lock("ended", PATIENT).acquireAsync(Duration.ofSeconds(50));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> (Long) redis.command("ZCARD", "{ended}:waiters") == 1L);
+                String cChannel = ((String) ((List<?>) redis.command("ZRANGE", "{ended}:waiters", "0", "0")).get(0))
+                        .split(" ")[0];
+                String bChannel = pubsubChannels(redis).stream().map(String::valueOf)
+                        .filter(ch -> !before.contains(ch) && !ch.equals(cChannel)).findFirst().orElseThrow();
+                // a queue entry of b whose wait has ended (its leave did not reach Redis), ahead of c
+                redis.command("ZADD", "{ended}:waiters", "1", bChannel + " ended-wait-token 30000");
+
+                assertThat(held.release()).isTrue();
+
+                // b is alive, so the release hands the lock to the ended wait; b passes it on to c at once
+                // (c never retries on its own within this test: without the hand-back it would wait out the
+                // 30 s lease)
+                Lease got = live.get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(redis.command("GET", "ended")).isEqualTo(got.token());
+                got.close();
+            }
+        }
+    }
+
+    private static List<Object> pubsubChannels(RedisServer redis) {
+        @SuppressWarnings("unchecked")
+        List<Object> channels = (List<Object>) redis.command("PUBSUB", "CHANNELS", "redislock:wake:*");
+        return channels;
+    }
+
+    @Test
     void aQueuedWaiterWhoseProcessIsGoneIsSkipped(RedisServer redis) throws Exception {
         try (LockClient a = LockClient.create(redis.uri());
                 LockClient b = LockClient.create(redis.uri())) {

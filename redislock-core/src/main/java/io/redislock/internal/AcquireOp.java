@@ -103,14 +103,16 @@ final class AcquireOp implements Clockwork.Item {
         }
         lastRaws = a.raws();
         if (a.granted()) {
-            engine.waiters.remove(token);
             LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos(), a.raws());
             if (result.isDone()) {
                 // cancelled meanwhile: give it back
+                engine.waiters.remove(token);
                 engine.leave(lock, token, member, a.raws());
                 return;
             }
+            // live before it stops waiting: a late hand-over message for this token must find one of them
             lease.start();
+            engine.waiters.remove(token);
             if (!result.complete(lease)) {
                 lease.releaseAsync();
             }

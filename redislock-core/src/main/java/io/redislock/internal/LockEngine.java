@@ -249,22 +249,58 @@ public final class LockEngine implements AutoCloseable {
         return !options.enforceDelayedRestart() || n.upAtLeast(maxLeaseNanos.get());
     }
 
-    /** A release message: {@code "<token>"} (woken) or {@code "<token> <fencing token>"} (granted). */
+    /**
+     * A release message: {@code "<token>"} (woken) or {@code "<token> <fencing token> <lock key>"} (the
+     * lock was handed to that waiter).
+     */
     private void onMessage(String channel, String message) {
-        int sp = message.indexOf(' ');
-        String token = sp < 0 ? message : message.substring(0, sp);
+        String[] parts = message.split(" ", 3);
+        String token = parts[0];
+        long fence = -1;
+        if (parts.length >= 2) {
+            try {
+                fence = Long.parseLong(parts[1]);
+            } catch (NumberFormatException e) {
+                fence = -1;
+            }
+        }
         AcquireOp op = waiters.get(token);
         if (op != null) {
-            long fence = -1;
-            if (sp > 0) {
-                try {
-                    fence = Long.parseLong(message.substring(sp + 1));
-                } catch (NumberFormatException e) {
-                    fence = -1;
-                }
-            }
             op.wake(fence);
+        } else if (fence >= 0 && parts.length == 3 && nodes.size() == 1 && !closed && !holds(token)) {
+            // (a granted acquisition enters `live` before it leaves `waiters`, so this is not one)
+            handBack(parts[2], token);
         }
+    }
+
+    /**
+     * A release handed the lock to a waiter of this client that is no longer waiting (its wait ended but
+     * its queue entry stayed, e.g. because Redis was unreachable when it left): pass the lock on at once
+     * rather than let it sit unused until its lease runs out. The script only acts while the key still
+     * holds that token.
+     */
+    private void handBack(String key, String token) {
+        String[] keys = Keys.of("", key);
+        String[] args = {token, "", "1", "0", floorArg};
+        RedisNode n = nodes.get(0);
+        track(n.<Long>eval(Script.RELEASE, keys, args)).whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.debug("redislock: passing on a lock handed to a finished wait on {} failed: {}", n.display,
+                        e.toString());
+            } else if (Long.valueOf(1L).equals(r)) {
+                LOG.debug("redislock: passed on lock key '{}', handed to a wait that had already ended", key);
+            }
+        });
+    }
+
+    /** @return whether a live lease of this client has {@code token} */
+    private boolean holds(String token) {
+        for (LeaseImpl l : live) {
+            if (l.token().equals(token)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -5,7 +5,8 @@
 -- ARGV[1] owner token
 -- ARGV[2] this caller's waiter member to remove; "" = none
 -- ARGV[3] "1" = hand the lock to the oldest waiter (set its token with its lease, draw its fencing token,
---         publish "<token> <fencing token>" on its channel); "0" = only publish "<token>" to wake it
+--         publish "<token> <fencing token> <lock key>" on its channel); "0" = only publish "<token>" to
+--         wake it
 -- ARGV[4] "1" = force: delete whatever token holds the lock
 -- ARGV[5] fencing floor mode, as in acquire.lua
 -- A waiter whose channel has no subscriber (its process is gone) is skipped.
@@ -44,7 +45,7 @@ for _ = 1, 64 do
         redis.call('SET', KEYS[1], token)
       end
       local f = next_fence()
-      if redis.call('PUBLISH', channel, token .. ' ' .. string.format('%.0f', f)) > 0 then break end
+      if redis.call('PUBLISH', channel, token .. ' ' .. string.format('%.0f', f) .. ' ' .. KEYS[1]) > 0 then break end
       redis.call('DEL', KEYS[1])
     elseif redis.call('PUBLISH', channel, token) > 0 then
       break
