@@ -3,6 +3,7 @@ package io.redislock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redislock.testing.RedisServer;
+import io.redislock.testing.RedisServers;
 import io.redislock.testing.TestTimeouts;
 import io.redislock.testing.WithRedis;
 import java.io.IOException;
@@ -79,6 +80,44 @@ class RunCommandLeaseLossIT {
             assertThat(afterFault).isGreaterThan(LEASE.dividedBy(2));
             assertThat(afterFault).isLessThan(TestTimeouts.scaled(EXIT_BOUND));
             assertGone(childPid);
+        }
+    }
+
+    @Test
+    @WithRedis(servers = 5)
+    void underRedlockKeepsRunningWithTwoOfFiveNodesDownAndKillsAtTheDeadlineWhenAThirdHangs(RedisServers nodes)
+            throws IOException {
+        Path pidFile = dir.resolve("child.pid");
+        java.util.List<RedisServer> all = nodes.all();
+        try (CliProcess run = CliProcess.start("run", "--redis", String.join(",", nodes.uris()), "--name", "quorum",
+                "--lease", LEASE.toMillis() + "ms", "--kill-grace", KILL_GRACE.toMillis() + "ms", "--", "sh", "-c",
+                "echo $$ > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "; exec sleep 60")) {
+            long childPid = awaitPid(pidFile, run);
+            all.get(0).kill();
+            all.get(1).kill();
+            // three of five still renew it: the command outlives two leases
+            boolean exitedEarly = awaitExit(run, LEASE.multipliedBy(2));
+            assertThat(exitedEarly).as("still running with 3 of 5 nodes; stderr so far:%n%s", run.stderrSoFar())
+                    .isFalse();
+            assertThat(all.get(2).command("EXISTS", "quorum")).isEqualTo(1L);
+
+            RedisServer third = all.get(2);
+            try {
+                third.pause();
+                long faulted = System.nanoTime();
+                boolean exited = awaitExit(run, EXIT_BOUND);
+                Duration afterFault = Duration.ofNanos(System.nanoTime() - faulted);
+                assertThat(exited).as("redislock exited within %s of losing the majority; stderr so far:%n%s",
+                        EXIT_BOUND, run.stderrSoFar()).isTrue();
+                assertThat(third.isPaused()).as("the node is still hung: the exit did not wait for it").isTrue();
+                CliProcess.Result r = run.await(Duration.ofSeconds(1));
+                report("2 of 5 killed, then a third hung", afterFault, r);
+                assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
+                assertThat(r.stderr()).contains("lost lock 'quorum'").contains("RENEWAL_FAILED");
+                assertGone(childPid);
+            } finally {
+                third.resume();
+            }
         }
     }
 
