@@ -27,8 +27,6 @@ final class AcquireOp implements Clockwork.Item {
     /** How many release notifications mean "a majority released": 1 for one node. */
     private volatile int wakeThreshold = 1;
     private int attempts;
-    /** Whether a round was sent (its waiter registration may have landed even if its reply was lost). */
-    private volatile boolean sentBefore;
     private boolean inFlight; // guarded by this
     private long lastStart; // guarded by this
     /** The last round's raw per-node calls; later cleanup is ordered after them. */
@@ -75,8 +73,7 @@ final class AcquireOp implements Clockwork.Item {
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
         CompletableFuture<Attempt> round;
         try {
-            round = engine.attempt(lock, token, member, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE, !sentBefore);
-            sentBefore = true;
+            round = engine.attempt(lock, token, member, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE);
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }

@@ -331,13 +331,11 @@ public final class LockEngine implements AutoCloseable {
      * @param deadline the end of the caller's wait on the ticker ({@link Long#MAX_VALUE}: none); a round
      *     ends by then, or after the per-node timeout if that is later, so that unreachable nodes make the
      *     acquisition fail within its wait
-     * @param first whether this is the acquisition's first round (it cannot have queued {@code member} yet)
      */
-    CompletableFuture<Attempt> attempt(
-            LockImpl l, String token, String member, long keepMs, long deadline, boolean first) {
+    CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, long keepMs, long deadline) {
         long leaseNanos = l.leaseNanos();
         long start = ticker.nanos();
-        String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg, first ? "0" : "1"};
+        String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg};
         long timeout = roundTimeoutNanos(leaseNanos);
         if (deadline != Long.MAX_VALUE) {
             timeout = Math.min(timeout, Math.max(nodeTimeoutNanos(leaseNanos), deadline - start));
@@ -542,7 +540,7 @@ public final class LockEngine implements AutoCloseable {
 
     private static Throwable rootCause(Throwable t) {
         Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
+        while (c.getCause() != null) {
             c = c.getCause();
         }
         return c;

@@ -47,10 +47,10 @@ public final class CoreScripts {
      * @param token the owner token
      * @param leaseMs the lease in ms
      * @param redlock false: one node (fencing token floored at TIME); true: one node of several
-     * @return token, lease, no waiter member, no waiter keep time, fencing floor mode, first attempt
+     * @return token, lease, no waiter member, no waiter keep time, fencing floor mode
      */
     public static String[] acquireArgs(String token, String leaseMs, boolean redlock) {
-        return new String[] {token, leaseMs, "", "0", redlock ? "0" : "1", "0"};
+        return new String[] {token, leaseMs, "", "0", redlock ? "0" : "1"};
     }
 
     /**

@@ -8,8 +8,6 @@
 -- ARGV[4] how long (ms) the waiters set is kept after this registration
 -- ARGV[5] "1" = floor every fencing token at the server's TIME in µs (single node); "0" = only when
 --         the counter is missing (Redlock: the write-back keeps a majority's counters monotonic)
--- ARGV[6] "0" = this caller has certainly not registered ARGV[3] before (its first attempt): a grant
---         skips removing it from the waiters; anything else (or absent) = it may have
 -- Returns {1, fencing token} when granted, also when KEYS[1] already holds ARGV[1] (a retried call, or
 --         a grant made by a release to this waiter); {0, ttl ms of the lock (-1 = no expiry)} otherwise.
 local function next_fence()
@@ -31,22 +29,22 @@ local lease = tonumber(ARGV[2])
 -- would cost one call more there (measured: no difference when the lock is free)
 local owner = redis.call('GET', KEYS[1])
 
-if not owner then
-  if lease > 0 then
-    redis.call('SET', KEYS[1], ARGV[1], 'PX', lease)
-  else
-    redis.call('SET', KEYS[1], ARGV[1])
-  end
-  if ARGV[3] ~= '' and ARGV[6] ~= '0' then redis.call('ZREM', KEYS[3], ARGV[3]) end
-  return {1, next_fence()}
-end
-
 if owner == ARGV[1] then
   if lease > 0 then redis.call('PEXPIRE', KEYS[1], lease) end
   if ARGV[3] ~= '' then redis.call('ZREM', KEYS[3], ARGV[3]) end
   local f = tonumber(redis.call('GET', KEYS[2]))
   if not f then f = next_fence() end
   return {1, f}
+end
+
+if not owner then
+  if lease > 0 then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', lease)
+  else
+    redis.call('SET', KEYS[1], ARGV[1])
+  end
+  if ARGV[3] ~= '' then redis.call('ZREM', KEYS[3], ARGV[3]) end
+  return {1, next_fence()}
 end
 
 if ARGV[3] ~= '' then
