@@ -96,10 +96,11 @@ public final class LockOptions {
     }
 
     /**
-     * Whether a release hands the lock directly to the oldest waiter (single Redis only): the release sets
-     * the waiter's token with its lease and tells it, so the hand-off costs no extra round trip and the
-     * releaser cannot barge back in front of the queue. Off: a release only wakes the oldest waiter, which
-     * then competes with everyone else. Redlock always only wakes (nodes may order waiters differently).
+     * Whether a release hands the lock directly to the oldest waiter: the release sets the waiter's token
+     * with its lease and tells it, so the releaser cannot barge back in front of the queue. On one Redis the
+     * hand-off costs no extra round trip; under Redlock every node hands over to the same waiter (waiters
+     * send one queue score to all nodes), which confirms a majority with one round. Off: a release only
+     * wakes the oldest waiter, which then competes with everyone else.
      *
      * @return true for direct, FIFO hand-off
      */

@@ -18,6 +18,8 @@ final class AcquireOp implements Clockwork.Item {
     private final LockEngine engine;
     private final String token;
     private final String member;
+    /** The queue score sent with every registration: fixed per wait, so all Redlock nodes order waiters alike. */
+    private final String score;
     private final long waitNanos;
     private final long deadline;
     private final CompletableFuture<LeaseImpl> result = new CompletableFuture<>();
@@ -38,6 +40,7 @@ final class AcquireOp implements Clockwork.Item {
         this.token = engine.tokens.next();
         this.waitNanos = waitNanos;
         this.member = waitNanos > 0 ? engine.waiterMember(token, lock.leaseArg()) : "";
+        this.score = waitNanos > 0 && engine.nodes.size() > 1 ? Long.toString(System.currentTimeMillis()) : "";
         this.deadline = engine.ticker.nanos() + waitNanos;
     }
 
@@ -73,7 +76,7 @@ final class AcquireOp implements Clockwork.Item {
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
         CompletableFuture<Attempt> round;
         try {
-            round = engine.attempt(lock, token, member, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE);
+            round = engine.attempt(lock, token, member, score, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE);
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
@@ -146,11 +149,11 @@ final class AcquireOp implements Clockwork.Item {
     }
 
     /**
-     * True when the node queued this waiter and its release will hand the lock over and say so (one node,
-     * fair hand-off): then a retry is only a safety net against a lost message or a holder that died.
+     * True when a majority of nodes queued this waiter and their releases will hand the lock over and say
+     * so (fair hand-off): then a retry is only a safety net against a lost message or a holder that died.
      */
     private boolean queuedForGrant(Attempt a) {
-        return !member.isEmpty() && a.answered() > 0 && "1".equals(lock.grantArg());
+        return !member.isEmpty() && a.answered() >= engine.quorum && "1".equals(lock.grantArg());
     }
 
     /** The safety-net retry delay of a queued waiter: uniform in [maxDelay / 2, maxDelay]. */
@@ -178,7 +181,8 @@ final class AcquireOp implements Clockwork.Item {
 
     /**
      * A release message for this waiter's token, one per node that released. With a fencing token
-     * ({@code fence >= 0}) the release already handed the lock to this waiter (single node, fair).
+     * ({@code fence >= 0}) the release handed the lock to this waiter (fair hand-off): on one node it is ours;
+     * under Redlock it is one node's vote, confirmed by a round once a majority voted.
      */
     void wake(long fence) {
         boolean take;
@@ -186,8 +190,9 @@ final class AcquireOp implements Clockwork.Item {
         CompletableFuture<Void> s;
         int n;
         synchronized (this) {
-            // with an attempt in flight, its reply reports the grant (and refreshes the expiry)
-            take = fence >= 0 && !inFlight && !result.isDone();
+            // with an attempt in flight, its reply reports the grant (and refreshes the expiry); under
+            // Redlock a grant is one node's vote: it counts as a wake-up, and a round collects the majority
+            take = fence >= 0 && engine.nodes.size() == 1 && !inFlight && !result.isDone();
             start = lastStart;
             if (take) {
                 inFlight = true;

@@ -84,8 +84,9 @@ public final class LockEngine implements AutoCloseable {
         this.clock = new Clockwork(ticker, "redislock-clock-" + tokens.clientId.substring(0, 6));
         List<RedisNode> list = new ArrayList<>();
         for (int i = 0; i < uris.size(); i++) {
+            final int idx = i;
             list.add(new RedisNode(i, clients.get(i), ownsClients, uris.get(i), options.commandTimeout(), ticker,
-                    wakeChannel, this::onMessage));
+                    wakeChannel, (channel, message) -> onMessage(idx, message)));
         }
         this.nodes = List.copyOf(list);
         this.quorum = nodes.size() / 2 + 1;
@@ -253,7 +254,7 @@ public final class LockEngine implements AutoCloseable {
      * A release message: {@code "<token>"} (woken) or {@code "<token> <fencing token> <lock key>"} (the
      * lock was handed to that waiter).
      */
-    private void onMessage(String channel, String message) {
+    private void onMessage(int node, String message) {
         String[] parts = message.split(" ", 3);
         String token = parts[0];
         long fence = -1;
@@ -267,9 +268,9 @@ public final class LockEngine implements AutoCloseable {
         AcquireOp op = waiters.get(token);
         if (op != null) {
             op.wake(fence);
-        } else if (fence >= 0 && parts.length == 3 && nodes.size() == 1 && !closed && !holds(token)) {
+        } else if (fence >= 0 && parts.length == 3 && !closed && !holds(token)) {
             // (a granted acquisition enters `live` before it leaves `waiters`, so this is not one)
-            handBack(parts[2], token);
+            handBack(nodes.get(node), parts[2], token);
         }
     }
 
@@ -279,10 +280,9 @@ public final class LockEngine implements AutoCloseable {
      * rather than let it sit unused until its lease runs out. The script only acts while the key still
      * holds that token.
      */
-    private void handBack(String key, String token) {
+    private void handBack(RedisNode n, String key, String token) {
         String[] keys = Keys.of("", key);
         String[] args = {token, "", "1", "0", floorArg};
-        RedisNode n = nodes.get(0);
         track(n.<Long>eval(Script.RELEASE, keys, args)).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.debug("redislock: passing on a lock handed to a finished wait on {} failed: {}", n.display,
@@ -328,14 +328,16 @@ public final class LockEngine implements AutoCloseable {
     /**
      * One acquisition round on all nodes.
      *
+     * @param score the waiter's queue score, the same on every node ("" = the server's time: one node)
      * @param deadline the end of the caller's wait on the ticker ({@link Long#MAX_VALUE}: none); a round
      *     ends by then, or after the per-node timeout if that is later, so that unreachable nodes make the
      *     acquisition fail within its wait
      */
-    CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, long keepMs, long deadline) {
+    CompletableFuture<Attempt> attempt(
+            LockImpl l, String token, String member, String score, long keepMs, long deadline) {
         long leaseNanos = l.leaseNanos();
         long start = ticker.nanos();
-        String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg};
+        String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg, score};
         long timeout = roundTimeoutNanos(leaseNanos);
         if (deadline != Long.MAX_VALUE) {
             timeout = Math.min(timeout, Math.max(nodeTimeoutNanos(leaseNanos), deadline - start));
@@ -734,7 +736,7 @@ public final class LockEngine implements AutoCloseable {
         Keys.checkName(name);
         Keys.checkPrefix(prefix);
         String[] keys = Keys.of(prefix, name);
-        String[] args = {"", "", nodes.size() == 1 ? "1" : "0", "1", floorArg};
+        String[] args = {"", "", "1", "1", floorArg};
         return Fanout.<Long>run(nodes, nodes.size(), options.commandTimeout().toNanos(),
                         n -> n.evalRaw(Script.RELEASE, keys, args), (n, r) -> true)
                 .thenApply(f -> {

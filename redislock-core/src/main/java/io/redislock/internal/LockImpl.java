@@ -53,9 +53,9 @@ final class LockImpl implements DistributedLock {
         return leaseArg;
     }
 
-    /** "1" when a release hands the lock to the oldest waiter (single node, fair), else "0". */
+    /** "1" when a release hands the lock to the oldest waiter (fair hand-off), else "0". */
     String grantArg() {
-        return engine.nodes.size() == 1 && options.fairHandoff() ? "1" : "0";
+        return options.fairHandoff() ? "1" : "0";
     }
 
     @Override

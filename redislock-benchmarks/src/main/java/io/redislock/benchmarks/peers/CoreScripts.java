@@ -47,22 +47,21 @@ public final class CoreScripts {
      * @param token the owner token
      * @param leaseMs the lease in ms
      * @param redlock false: one node (fencing token floored at TIME); true: one node of several
-     * @return token, lease, no waiter member, no waiter keep time, fencing floor mode
+     * @return token, lease, no waiter member, no waiter keep time, fencing floor mode, no queue score
      */
     public static String[] acquireArgs(String token, String leaseMs, boolean redlock) {
-        return new String[] {token, leaseMs, "", "0", redlock ? "0" : "1"};
+        return new String[] {token, leaseMs, "", "0", redlock ? "0" : "1", ""};
     }
 
     /**
      * The ARGV of release.lua with the default options, as {@code release()} sends it.
      *
      * @param token the owner token
-     * @param redlock false: one node (fair hand-off: grant to the oldest waiter); true: one node of several
-     *     (only wake a waiter)
-     * @return token, no waiter member, hand-off mode, no force, fencing floor mode
+     * @param redlock false: one node (fencing token floored at TIME); true: one node of several
+     * @return token, no waiter member, hand-off mode (fair: grant to the oldest waiter), no force, fencing
+     *     floor mode
      */
     public static String[] releaseArgs(String token, boolean redlock) {
-        String single = redlock ? "0" : "1";
-        return new String[] {token, "", single, "0", single};
+        return new String[] {token, "", "1", "0", redlock ? "0" : "1"};
     }
 }

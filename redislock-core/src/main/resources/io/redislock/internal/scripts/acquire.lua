@@ -8,6 +8,8 @@
 -- ARGV[4] how long (ms) the waiters set is kept after this registration
 -- ARGV[5] "1" = floor every fencing token at the server's TIME in µs (single node); "0" = only when
 --         the counter is missing (Redlock: the write-back keeps a majority's counters monotonic)
+-- ARGV[6] the waiter's queue score (ms) chosen by the client, the same on every node, so that all nodes
+--         of a Redlock order their waiters alike; absent or "" = the server's TIME (one node)
 -- Returns {1, fencing token} when granted, also when KEYS[1] already holds ARGV[1] (a retried call, or
 --         a grant made by a release to this waiter); {0, ttl ms of the lock (-1 = no expiry)} otherwise.
 local function next_fence()
@@ -48,8 +50,12 @@ if not owner then
 end
 
 if ARGV[3] ~= '' then
-  local t = redis.call('TIME')
-  redis.call('ZADD', KEYS[3], 'NX', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[3])
+  local score = tonumber(ARGV[6] or '')
+  if not score then
+    local t = redis.call('TIME')
+    score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  redis.call('ZADD', KEYS[3], 'NX', score, ARGV[3])
   local keep = tonumber(ARGV[4])
   if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
 end

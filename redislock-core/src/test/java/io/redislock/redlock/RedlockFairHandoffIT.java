@@ -1,0 +1,137 @@
+package io.redislock.redlock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.redislock.LockClient;
+import io.redislock.Lease;
+import io.redislock.LockOptions;
+import io.redislock.RetryPolicy;
+import io.redislock.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Fair hand-off under Redlock: every node queues waiters in the same order (the waiter's own score), so a
+ * release on all nodes hands the lock to the same oldest waiter everywhere, and the releaser cannot barge
+ * back in front of it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RedlockFairHandoffIT extends RedlockTestSupport {
+    /** Waiters that never retry on their own within a test: only a hand-off can wake them in time. */
+    private static final LockOptions PATIENT = LockOptions.builder()
+            .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(60)).maxDelay(Duration.ofSeconds(60)).build())
+            .build();
+
+    @Test
+    void waitersGetTheLockInArrivalOrderAndTheReleaserCannotBargeIn() throws Exception {
+        String name = "rl-fifo";
+        LockClient holder = connectedClient();
+        List<LockClient> others = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            others.add(connectedClient());
+        }
+        Lease first = holder.lock(name).acquire(Duration.ofSeconds(5));
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(3); // distinct scores (ms), so arrival order is the queue order
+            waiting.add(queue(others.get(i), name, i + 1));
+        }
+        List<Object> order = servers.get(0).command("ZRANGE", "{" + name + "}:waiters", "0", "-1") instanceof List<?> l
+                ? List.copyOf(l) : List.of();
+        for (RedisServer s : servers.all()) {
+            assertThat(s.command("ZRANGE", "{" + name + "}:waiters", "0", "-1")).as("queue order on every node")
+                    .isEqualTo(order);
+        }
+
+        Lease previous = first;
+        LockClient previousClient = holder;
+        List<Long> fences = new ArrayList<>(List.of(first.fencingToken()));
+        for (int i = 0; i < 3; i++) {
+            assertThat(previous.release()).isTrue();
+            // the release set the next waiter's token on every node: the releaser finds the lock taken
+            assertThat(previousClient.lock(name).tryAcquire()).as("releaser trying again at once").isEmpty();
+            Lease next = waiting.get(i).get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.isHeld()).isTrue();
+            assertThat(nodesHolding(name, next.token())).isEqualTo(servers.size());
+            fences.add(next.fencingToken());
+            previous = next;
+            previousClient = others.get(i);
+        }
+        assertThat(previous.release()).isTrue();
+        assertStrictlyIncreasing(fences);
+    }
+
+    @Test
+    void aWaiterThatGivesUpPassesTheLockToTheNextOne() throws Exception {
+        String name = "rl-quit";
+        LockClient a = connectedClient();
+        LockClient b = connectedClient();
+        LockClient c = connectedClient();
+        Lease held = a.lock(name).acquire(Duration.ofSeconds(5));
+        CompletableFuture<Lease> quitter = queue(b, name, 1);
+        Thread.sleep(3);
+        CompletableFuture<Lease> stayer = queue(c, name, 2);
+        quitter.cancel(true);
+        assertThat(held.release()).isTrue();
+        Lease got = stayer.get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(got.isHeld()).isTrue();
+        assertThat(nodesHolding(name, got.token())).isGreaterThanOrEqualTo(3);
+        got.close();
+    }
+
+    @Test
+    void aLockHandedToAWaitThatAlreadyEndedIsPassedOnByEveryNode() throws Exception {
+        String name = "rl-ended";
+        LockClient a = connectedClient();
+        LockClient b = connectedClient();
+        LockClient c = connectedClient();
+        // learn b's wake-up channel from its queue entry, then end that wait
+        Lease probe = a.lock("rl-probe").acquire(Duration.ofSeconds(5));
+        CompletableFuture<Lease> probing = queue(b, "rl-probe", 1);
+        String bChannel = ((String) ((List<?>) servers.get(0).command("ZRANGE", "{rl-probe}:waiters", "0", "0")).get(0))
+                .split(" ")[0];
+        probing.cancel(true);
+        probe.release();
+
+        Lease held = a.lock(name).acquire(Duration.ofSeconds(5));
+        CompletableFuture<Lease> live = queue(c, name, 1);
+        // on every node, a queue entry of b whose wait has ended (its leave did not reach Redis), ahead of c
+        for (RedisServer s : servers.all()) {
+            s.command("ZADD", "{" + name + "}:waiters", "1", bChannel + " ended-wait-token 30000");
+        }
+
+        assertThat(held.release()).isTrue();
+
+        // b is alive, so each node hands the lock to the ended wait; b passes it on, node by node, to c
+        // (which never retries within this test: without the hand-back it would wait out the 30 s lease)
+        Lease got = live.get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(got.isHeld()).isTrue();
+        await().atMost(scaled(Duration.ofSeconds(5)))
+                .until(() -> nodesHolding(name, got.token()) == servers.size());
+        got.close();
+    }
+
+    /** A patient wait by {@code client}, returned once every node's queue has {@code count} waiters. */
+    private CompletableFuture<Lease> queue(LockClient client, String name, long count) {
+        CompletableFuture<Lease> waiting = client.lock(name, PATIENT).acquireAsync(Duration.ofSeconds(50));
+        awaitQueuedOnAllNodes(name, count);
+        return waiting;
+    }
+
+    private void awaitQueuedOnAllNodes(String name, long count) {
+        await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5)).until(() -> {
+            for (RedisServer s : servers.all()) {
+                if (!Long.valueOf(count).equals(s.command("ZCARD", "{" + name + "}:waiters"))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}
