@@ -58,7 +58,9 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
             assertThat(previousClient.lock(name).tryAcquire()).as("releaser trying again at once").isEmpty();
             Lease next = waiting.get(i).get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
             assertThat(next.isHeld()).isTrue();
-            assertThat(nodesHolding(name, next.token())).isEqualTo(servers.size());
+            // release() returns once a majority released; a node whose release came after the waiter's
+            // round may hand its share to the next waiter instead
+            assertThat(nodesHolding(name, next.token())).isGreaterThanOrEqualTo(3);
             fences.add(next.fencingToken());
             previous = next;
             previousClient = others.get(i);
@@ -112,8 +114,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         // (which never retries within this test: without the hand-back it would wait out the 30 s lease)
         Lease got = live.get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
         assertThat(got.isHeld()).isTrue();
-        await().atMost(scaled(Duration.ofSeconds(5)))
-                .until(() -> nodesHolding(name, got.token()) == servers.size());
+        assertThat(nodesHolding(name, got.token())).isGreaterThanOrEqualTo(3);
         got.close();
     }
 
