@@ -39,7 +39,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         Lease first = holder.lock(name).acquire(Duration.ofSeconds(5));
         List<CompletableFuture<Lease>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Thread.sleep(3); // distinct scores (ms), so arrival order is the queue order
+            nextMillisecond(); // distinct scores (ms), so arrival order is the queue order
             waiting.add(queue(others.get(i), name, i + 1));
         }
         List<Object> order = servers.get(0).command("ZRANGE", "{" + name + "}:waiters", "0", "-1") instanceof List<?> l
@@ -77,7 +77,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         LockClient c = connectedClient();
         Lease held = a.lock(name).acquire(Duration.ofSeconds(5));
         CompletableFuture<Lease> quitter = queue(b, name, 1);
-        Thread.sleep(3);
+        nextMillisecond();
         CompletableFuture<Lease> stayer = queue(c, name, 2);
         quitter.cancel(true);
         assertThat(held.release()).isTrue();
@@ -123,6 +123,13 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         CompletableFuture<Lease> waiting = client.lock(name, PATIENT).acquireAsync(Duration.ofSeconds(50));
         awaitQueuedOnAllNodes(name, count);
         return waiting;
+    }
+
+    /** Returns once the wall clock (the waiters' queue score) has moved on by at least one millisecond. */
+    private static void nextMillisecond() {
+        long now = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+                .until(() -> System.currentTimeMillis() > now);
     }
 
     private void awaitQueuedOnAllNodes(String name, long count) {
