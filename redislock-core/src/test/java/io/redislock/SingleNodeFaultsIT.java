@@ -9,6 +9,7 @@ import io.redislock.testing.TestTimeouts;
 import io.redislock.testing.WithRedis;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,6 +58,40 @@ class SingleNodeFaultsIT {
         try (LockClient c = LockClient.create(redis.uri());
                 Lease l = c.lock("restart-fence").acquire(Duration.ofSeconds(5))) {
             assertThat(l.fencingToken()).isGreaterThan(before);
+        }
+    }
+
+    @Test
+    void fencingTokensKeepIncreasingWhenTheCounterWasRestoredFromAnOlderSnapshot(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(redis.uri())) {
+            long before;
+            try (Lease l = c.lock("restored-fence").acquire(Duration.ofSeconds(5))) {
+                before = l.fencingToken();
+            }
+            redis.command("SET", "{restored-fence}:fence", "5"); // an old value, as after restoring a backup
+            try (Lease l = c.lock("restored-fence").acquire(Duration.ofSeconds(5))) {
+                assertThat(l.fencingToken()).isGreaterThan(before);
+            }
+        }
+    }
+
+    @Test
+    void fencingTokensKeepIncreasingWhenTheCounterIsAheadOfTheServerClock(RedisServer redis) throws Exception {
+        // e.g. the server clock stepped back: the counter, not the clock, decides
+        long ahead = 9_000_000_000_000_000L;
+        redis.command("SET", "{ahead-fence}:fence", Long.toString(ahead));
+        try (LockClient a = LockClient.create(redis.uri());
+                LockClient b = LockClient.create(redis.uri())) {
+            Lease first = a.lock("ahead-fence").acquire(Duration.ofSeconds(5));
+            assertThat(first.fencingToken()).isEqualTo(ahead + 1);
+            CompletableFuture<Lease> next = b.lock("ahead-fence").acquireAsync(Duration.ofSeconds(20));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> (Long) redis.command("ZCARD", "{ahead-fence}:waiters") == 1L);
+            first.release(); // hands the lock to b, drawing its token in the release script
+            try (Lease second = next.get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS)) {
+                assertThat(second.fencingToken()).isEqualTo(ahead + 2);
+            }
+            assertThat(redis.command("GET", "{ahead-fence}:fence")).isEqualTo(Long.toString(ahead + 2));
         }
     }
 

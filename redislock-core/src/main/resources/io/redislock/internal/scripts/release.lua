@@ -12,9 +12,21 @@
 -- A waiter whose channel has no subscriber (its process is gone) is skipped.
 -- Returns 1 when this call deleted the lock key, 0 otherwise (not held, or held by another token).
 local function next_fence()
-  -- INCR alone when the counter exists (Redlock); floored at TIME in µs on one node, or when it was lost
+  if ARGV[5] == '1' then
+    -- one node: max(counter + 1, server time in µs), written with one call (SET ... GET)
+    local t = redis.call('TIME')
+    local now = t[1] .. string.rep('0', 6 - #t[2]) .. t[2]
+    local old = tonumber(redis.call('SET', KEYS[2], now, 'GET') or '0') or 0
+    local f = tonumber(now)
+    if old >= f then
+      f = old + 1
+      redis.call('SET', KEYS[2], string.format('%.0f', f))
+    end
+    return f
+  end
+  -- Redlock: INCR alone while the counter exists; floored at TIME in µs when it was lost
   local f = redis.call('INCR', KEYS[2])
-  if f == 1 or ARGV[5] == '1' then
+  if f == 1 then
     local t = redis.call('TIME')
     local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
     if now > f then
