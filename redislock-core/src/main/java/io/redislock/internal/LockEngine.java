@@ -449,10 +449,12 @@ public final class LockEngine implements AutoCloseable {
 
     /**
      * Releases a failed round's partial grants: on every node that granted, timed out or failed (its
-     * grant may have happened); nodes that answered "held by another owner" granted nothing.
+     * grant may have happened); nodes that answered "held by another owner" granted nothing. Like any
+     * release, each hands its share to that node's oldest waiter (fair hand-off), so the nodes' queues
+     * keep moving alike.
      */
     private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f) {
-        String[] args = {token, "", "0", "0", floorArg};
+        String[] args = {token, "", l.grantArg(), "0", floorArg};
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);
             if (s == Fanout.State.NO && !isOne(f.reply(i).get(0))) {

@@ -118,6 +118,35 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         got.close();
     }
 
+    @Test
+    void aWaitersOwnScoreIsCappedAtTheNodesClock() throws Exception {
+        // a client whose clock runs ahead must not queue behind waiters that came after it
+        String name = "rl-score";
+        RedisServer node = servers.get(0);
+        block(0, name);
+        String script;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/io/redislock/internal/scripts/acquire.lua")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        long hourAhead = System.currentTimeMillis() + 3_600_000L;
+        for (String[] waiter : new String[][] {{"ahead", Long.toString(hourAhead)}, {"behind", "1000"}}) {
+            List<?> reply = (List<?>) node.command("EVAL", script, "3", name, fenceKey(name), "{" + name + "}:waiters",
+                    waiter[0] + "-token", "30000", "redislock:wake:none " + waiter[0] + "-token 30000", "60000", "0",
+                    waiter[1]);
+            assertThat(reply.get(0)).as("refused and queued").isEqualTo(0L);
+        }
+        List<?> time = (List<?>) node.command("TIME");
+        long nodeMillis = Long.parseLong((String) time.get(0)) * 1000L;
+        double ahead = Double.parseDouble((String) node.command("ZSCORE", "{" + name + "}:waiters",
+                "redislock:wake:none ahead-token 30000"));
+        double behind = Double.parseDouble((String) node.command("ZSCORE", "{" + name + "}:waiters",
+                "redislock:wake:none behind-token 30000"));
+        assertThat(ahead).as("score of a client an hour ahead").isLessThanOrEqualTo(nodeMillis + 1000.0);
+        assertThat(behind).as("a client's earlier score is kept").isEqualTo(1000.0);
+        node.command("DEL", "{" + name + "}:waiters");
+        unblock(0, name);
+    }
+
     /** A patient wait by {@code client}, returned once every node's queue has {@code count} waiters. */
     private CompletableFuture<Lease> queue(LockClient client, String name, long count) {
         CompletableFuture<Lease> waiting = client.lock(name, PATIENT).acquireAsync(Duration.ofSeconds(50));

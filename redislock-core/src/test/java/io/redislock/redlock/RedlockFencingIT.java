@@ -66,6 +66,55 @@ class RedlockFencingIT extends RedlockTestSupport {
         assertStrictlyIncreasing(fences);
     }
 
+    @Test
+    void aShareHandedOverBeforeAnotherOwnersWriteBackStillGetsALargerToken() throws Exception {
+        // A release hands nodes D and E to a queued waiter W, which needs a third vote. Meanwhile another
+        // owner's token B reaches a majority {C,D,E} (its write-back). Then A hands over too, and W confirms
+        // on {A,D,E}: a token read back from D and E would be B again; drawn afresh it is larger.
+        String name = "fence-handover";
+        long f = setEqualCountersInTheFuture(name);
+        for (int i = 0; i < servers.size(); i++) {
+            block(i, name);
+        }
+        io.redislock.LockOptions patient = io.redislock.LockOptions.builder()
+                .retry(io.redislock.RetryPolicy.builder()
+                        .initialDelay(java.time.Duration.ofSeconds(60)).maxDelay(java.time.Duration.ofSeconds(60)).build())
+                .build();
+        java.util.concurrent.CompletableFuture<Lease> w =
+                connectedClient().lock(name, patient).acquireAsync(java.time.Duration.ofSeconds(50));
+        org.awaitility.Awaitility.await().atMost(scaled(java.time.Duration.ofSeconds(10))).until(() -> {
+            for (RedisServer s : servers.all()) {
+                if (!Long.valueOf(1L).equals(s.command("ZCARD", "{" + name + "}:waiters"))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        handOver(3, name);
+        handOver(4, name);
+        long b = f + 50;
+        for (int i = 2; i <= 4; i++) {
+            servers.get(i).command("SET", fenceKey(name), Long.toString(b));
+        }
+        handOver(0, name);
+        Lease lease = w.get(scaled(java.time.Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(lease.fencingToken()).as("token after %d reached a majority", b).isGreaterThan(b);
+        assertThat(lease.release()).isTrue();
+        unblock(1, name);
+        unblock(2, name);
+    }
+
+    /** The foreign holder on node {@code i} releases with redislock's script, handing the lock to the waiter. */
+    private void handOver(int i, String name) throws java.io.IOException {
+        String script;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/io/redislock/internal/scripts/release.lua")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(servers.get(i).command("EVAL", script, "3", name, fenceKey(name), "{" + name + "}:waiters",
+                FOREIGN, "", "1", "0", "0")).isEqualTo(1L);
+        assertThat(servers.get(i).command("GET", name)).as("node %d handed over", i).isNotEqualTo(FOREIGN);
+    }
+
     /** Sets the fencing counter of {@code name} on every node to now (server µs) + 10^12; returns it. */
     private long setEqualCountersInTheFuture(String name) {
         List<?> time = (List<?>) servers.get(0).command("TIME");

@@ -10,7 +10,8 @@
 --         floored at TIME only when the counter is missing (Redlock: the write-back keeps a majority's
 --         counters monotonic)
 -- ARGV[6] the waiter's queue score (ms) chosen by the client, the same on every node, so that all nodes
---         of a Redlock order their waiters alike; absent or "" = the server's TIME (one node)
+--         of a Redlock order their waiters alike (capped at the server's TIME); absent or "" = the
+--         server's TIME (one node)
 -- Returns {1, fencing token} when granted, also when KEYS[1] already holds ARGV[1] (a retried call, or
 --         a grant made by a release to this waiter); {0, ttl ms of the lock (-1 = no expiry)} otherwise.
 local function next_fence()
@@ -57,17 +58,22 @@ local owner = redis.call('GET', KEYS[1])
 if owner == ARGV[1] then
   if lease > 0 then redis.call('PEXPIRE', KEYS[1], lease) end
   if ARGV[3] ~= '' then redis.call('ZREM', KEYS[3], ARGV[3]) end
-  local f = tonumber(redis.call('GET', KEYS[2]))
+  -- one node: the counter is still the token drawn when this owner was granted (no other grant since).
+  -- Redlock: draw afresh, because a Redlock write-back may have raised this node's counter to another
+  -- owner's token since this share was granted (e.g. a share handed over by a release, confirmed later)
+  local f = nil
+  if ARGV[5] == '1' then f = tonumber(redis.call('GET', KEYS[2])) end
   if not f then f = next_fence() end
   return {1, f}
 end
 
 if ARGV[3] ~= '' then
-  local score = tonumber(ARGV[6] or '')
-  if not score then
-    local t = redis.call('TIME')
-    score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  end
+  local t = redis.call('TIME')
+  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  -- a client's own score (Redlock) orders the waiters alike on every node; it is never later than this
+  -- node's time, so a client whose clock runs ahead is not queued behind waiters that came after it
+  local own = tonumber(ARGV[6] or '')
+  if own and own < score then score = own end
   redis.call('ZADD', KEYS[3], 'NX', score, ARGV[3])
   local keep = tonumber(ARGV[4])
   if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
