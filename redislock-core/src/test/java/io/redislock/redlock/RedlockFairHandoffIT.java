@@ -124,10 +124,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         String name = "rl-score";
         RedisServer node = servers.get(0);
         block(0, name);
-        String script;
-        try (java.io.InputStream in = getClass().getResourceAsStream("/io/redislock/internal/scripts/acquire.lua")) {
-            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
+        String script = script("acquire");
         long hourAhead = System.currentTimeMillis() + 3_600_000L;
         for (String[] waiter : new String[][] {{"ahead", Long.toString(hourAhead)}, {"behind", "1000"}}) {
             List<?> reply = (List<?>) node.command("EVAL", script, "3", name, fenceKey(name), "{" + name + "}:waiters",

@@ -106,10 +106,7 @@ class RedlockFencingIT extends RedlockTestSupport {
 
     /** The foreign holder on node {@code i} releases with redislock's script, handing the lock to the waiter. */
     private void handOver(int i, String name) throws java.io.IOException {
-        String script;
-        try (java.io.InputStream in = getClass().getResourceAsStream("/io/redislock/internal/scripts/release.lua")) {
-            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
+        String script = script("release");
         assertThat(servers.get(i).command("EVAL", script, "3", name, fenceKey(name), "{" + name + "}:waiters",
                 FOREIGN, "", "1", "0", "0")).isEqualTo(1L);
         assertThat(servers.get(i).command("GET", name)).as("node %d handed over", i).isNotEqualTo(FOREIGN);

@@ -145,6 +145,14 @@ abstract class RedlockTestSupport {
         servers.get(i).command("DEL", key);
     }
 
+    /** The text of one of redislock's Lua scripts ({@code acquire}, {@code release}, ...), for script-level steps. */
+    static String script(String name) throws java.io.IOException {
+        try (java.io.InputStream in = RedlockTestSupport.class.getResourceAsStream(
+                "/io/redislock/internal/scripts/" + name + ".lua")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /** The fencing-counter key of a lock name without prefix. */
     static String fenceKey(String name) {
         return "{" + name + "}:fence";
