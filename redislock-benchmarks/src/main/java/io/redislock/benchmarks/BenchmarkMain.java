@@ -7,6 +7,7 @@ import io.redislock.benchmarks.report.ResultsWriter;
 import io.redislock.benchmarks.report.Section;
 import io.redislock.benchmarks.scenarios.AsyncScenario;
 import io.redislock.benchmarks.scenarios.ContendedScenario;
+import io.redislock.benchmarks.scenarios.RedlockContendedScenario;
 import io.redislock.benchmarks.scenarios.RedlockScenario;
 import io.redislock.benchmarks.scenarios.UncontendedScenario;
 import io.redislock.testing.RedisServer;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * markdown report and writes {@code results.md} and {@code chart.png}. Servers and clients are stopped at
  * the end, also on failure; a watchdog ends a run that overstays its time limit.
  *
- * <p>Usage: {@code BenchmarkMain [--quick] [--diagnose] [--seed N] [--out DIR] [--scenarios 1,2,3,4]}.
+ * <p>Usage: {@code BenchmarkMain [--quick] [--diagnose] [--seed N] [--out DIR] [--scenarios 1,2,3,4,5]}.
  *
  * <p>Thread-safety: a program entry point.
  */
@@ -57,7 +58,7 @@ public final class BenchmarkMain {
     }
 
     private static String usage() {
-        return "usage: benchmark [--quick] [--diagnose] [--seed N] [--out DIR] [--scenarios 1,2,3,4]\n"
+        return "usage: benchmark [--quick] [--diagnose] [--seed N] [--out DIR] [--scenarios 1,2,3,4,5]\n"
                 + "  --quick      about 2 minutes (default: full run, at most about 10 minutes)\n"
                 + "  --diagnose   also run non-default redislock variants that locate its costs\n"
                 + "  --seed N     seed of the block shuffling (default: time-based)\n"
@@ -70,7 +71,7 @@ public final class BenchmarkMain {
         boolean diagnostics = false;
         long seed = System.nanoTime();
         Path out = Path.of("docs", "benchmarks");
-        Set<Integer> which = new LinkedHashSet<>(List.of(1, 2, 3, 4));
+        Set<Integer> which = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -81,8 +82,8 @@ public final class BenchmarkMain {
                     which.clear();
                     for (String s : value(args, ++i, "--scenarios").split(",")) {
                         int n = Integer.parseInt(s.trim());
-                        if (n < 1 || n > 4) {
-                            throw new IllegalArgumentException("scenarios are 1 to 4, got " + n);
+                        if (n < 1 || n > 5) {
+                            throw new IllegalArgumentException("scenarios are 1 to 5, got " + n);
                         }
                         which.add(n);
                     }
@@ -111,7 +112,8 @@ public final class BenchmarkMain {
                         case 1 -> new UncontendedScenario(cfg, main).run();
                         case 2 -> new ContendedScenario(cfg, main).run();
                         case 3 -> new AsyncScenario(cfg, main).run();
-                        default -> new RedlockScenario(cfg, servers).run();
+                        case 4 -> new RedlockScenario(cfg, servers).run();
+                        default -> new RedlockContendedScenario(cfg, servers).run();
                     };
                     sections.add(s);
                 } catch (Exception | LinkageError e) {

@@ -6,15 +6,11 @@ import io.redislock.benchmarks.BenchConfig;
 import io.redislock.benchmarks.Closer;
 import io.redislock.benchmarks.CommandMonitor;
 import io.redislock.benchmarks.Fmt;
-import io.redislock.benchmarks.RedisLoad;
 import io.redislock.benchmarks.RoundData;
-import io.redislock.benchmarks.Rounds;
 import io.redislock.benchmarks.Samples;
-import io.redislock.benchmarks.Stats;
 import io.redislock.benchmarks.Summary;
 import io.redislock.benchmarks.peers.GrantOnReleaseLocker;
 import io.redislock.benchmarks.peers.LettuceFloorLocker;
-import io.redislock.benchmarks.peers.Locker;
 import io.redislock.benchmarks.peers.LockerFactory;
 import io.redislock.benchmarks.peers.RedislockLocker;
 import io.redislock.benchmarks.peers.RedissonLocker;
@@ -24,12 +20,9 @@ import io.redislock.benchmarks.report.Section;
 import io.redislock.benchmarks.report.Target;
 import io.redislock.testing.RedisServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
 
@@ -99,59 +92,22 @@ public final class ContendedScenario {
      * @throws Exception if the harness fails
      */
     public Section run() throws Exception {
-        Map<String, LockerFactory> factories = factories();
-        Map<String, List<Locker>> lockers = new LinkedHashMap<>();
-        Map<String, Samples> handoffs = new LinkedHashMap<>();
         Map<String, String> commands = new LinkedHashMap<>();
         Map<String, Double> commandsPerAcq = new LinkedHashMap<>();
-        Map<String, String> problems = new LinkedHashMap<>();
-        Set<String> broken = new LinkedHashSet<>();
-        RoundData data = new RoundData();
+        ContendedRounds c = new ContendedRounds();
         long block = cfg.contendedBlock().toNanos();
-        long drain = TimeUnit.SECONDS.toNanos(20);
         try (Closer closer = new Closer()) {
-            for (Map.Entry<String, LockerFactory> e : factories.entrySet()) {
-                List<Locker> list = new ArrayList<>();
-                for (int i = 0; i < cfg.workers(); i++) {
-                    list.add(closer.add(e.getValue().open(key(e.getKey()))));
-                }
-                lockers.put(e.getKey(), list);
-                handoffs.put(e.getKey(), new Samples());
-            }
-            new Rounds(cfg.seed() + 2).run(new ArrayList<>(lockers.keySet()), 1, cfg.contendedRounds(), (s, r) -> {
-                if (broken.contains(s)) {
-                    return;
-                }
-                RedisLoad before = RedisLoad.of(server);
-                ContendedBlock b = new ContendedBlock().run(lockers.get(s), block, drain);
-                RedisLoad load = RedisLoad.of(server).minus(before);
-                check(s, b, broken, problems);
-                if (r < 0) {
-                    return;
-                }
-                double secs = b.windowNanos / 1e9;
-                data.put(s, "ops", r, b.inWindow() / secs);
-                Samples h = b.handoffs();
-                data.put(s, "handoffP50", r, h.percentile(50));
-                handoffs.get(s).addAll(h);
-                double[] perWorker = b.perWorkerInWindow();
-                data.put(s, "cv", r, Stats.coefficientOfVariation(perWorker));
-                data.put(s, "minWorker", r, Stats.min(perWorker));
-                long total = b.total();
-                data.put(s, "changed", r, total <= 1 ? Double.NaN : (double) b.changes() / (total - 1));
-                data.put(s, "callsPerAcq", r, total == 0 ? Double.NaN : (double) load.calls() / total);
-                data.put(s, "cpuPerAcq", r, total == 0 ? Double.NaN : load.cpuSeconds() * 1e6 / total);
-            });
+            c.open(closer, factories(), cfg.workers(), "bench-s2-");
+            c.run(cfg.seed() + 2, cfg.contendedRounds(), block, server);
             long monitorBlock = Math.max(TimeUnit.MILLISECONDS.toNanos(300), block / 3);
             try (CommandMonitor monitor = CommandMonitor.start(server)) {
-                for (String s : lockers.keySet()) {
-                    if (broken.contains(s)) {
+                for (String s : c.lockers.keySet()) {
+                    Map<String, Long> before = monitor.sync();
+                    ContendedBlock b = c.block(s, monitorBlock);
+                    if (b == null) {
                         continue;
                     }
-                    Map<String, Long> before = monitor.sync();
-                    ContendedBlock b = new ContendedBlock().run(lockers.get(s), monitorBlock, drain);
                     Map<String, Long> d = CommandMonitor.delta(before, monitor.sync());
-                    check(s, b, broken, problems);
                     long acq = b.total();
                     if (acq > 0) {
                         double per = (double) CommandMonitor.total(d) / acq;
@@ -161,24 +117,7 @@ public final class ContendedScenario {
                 }
             }
         }
-        return report(data, handoffs, commands, commandsPerAcq, problems);
-    }
-
-    private static String key(String library) {
-        return "bench-s2-" + Math.abs(library.hashCode());
-    }
-
-    private static void check(String s, ContendedBlock b, Set<String> broken, Map<String, String> problems) {
-        if (b.violations() > 0) {
-            problems.merge(s, b.violations() + " mutual-exclusion violations", (x, y) -> x + "; " + y);
-        }
-        if (b.errors() > 0) {
-            problems.merge(s, b.errors() + " errors, first: " + b.firstError(), (x, y) -> x + "; " + y);
-        }
-        if (b.timedOut) {
-            broken.add(s);
-            problems.merge(s, "workers did not finish; dropped from later rounds", (x, y) -> x + "; " + y);
-        }
+        return report(c.data, c.handoffs, commands, commandsPerAcq, c.problems);
     }
 
     private Section report(RoundData data, Map<String, Samples> handoffs, Map<String, String> commands,
