@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "release", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Delete a lock whoever holds it (needs --force).",
-        description = {"Delete a lock whoever holds it (operator action) and wake one waiter.",
+        description = {"Delete a lock whoever holds it (operator action) and hand it to the oldest waiter, if any.",
             "The holder only notices at its next renewal; until then two processes may believe they hold it, "
                     + "so this needs --force."})
 public final class ReleaseCommand implements Callable<Integer> {

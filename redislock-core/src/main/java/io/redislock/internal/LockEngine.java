@@ -728,7 +728,7 @@ public final class LockEngine implements AutoCloseable {
     }
 
     /**
-     * Deletes a lock whoever holds it (operator action) and wakes one waiter.
+     * Deletes a lock whoever holds it (operator action) and hands it to the oldest waiter, if any.
      *
      * @param prefix key prefix
      * @param name lock name
