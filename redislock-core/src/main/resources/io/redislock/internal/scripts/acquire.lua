@@ -14,6 +14,8 @@
 --         server's TIME (one node)
 -- Returns {1, fencing token} when granted, also when KEYS[1] already holds ARGV[1] (a retried call, or
 --         a grant made by a release to this waiter); {0, ttl ms of the lock (-1 = no expiry)} otherwise.
+-- next_fence is the same text in acquire.lua and release.lua (a Redis script cannot call another);
+-- ScriptsTest keeps the two copies identical
 local function next_fence()
   if ARGV[5] == '1' then
     -- one node: max(counter + 1, server time in µs), written with one call (SET ... GET)

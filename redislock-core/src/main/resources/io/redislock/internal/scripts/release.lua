@@ -11,6 +11,8 @@
 -- ARGV[5] fencing floor mode, as in acquire.lua
 -- A waiter whose channel has no subscriber (its process is gone) is skipped.
 -- Returns 1 when this call deleted the lock key, 0 otherwise (not held, or held by another token).
+-- next_fence is the same text in acquire.lua and release.lua (a Redis script cannot call another);
+-- ScriptsTest keeps the two copies identical
 local function next_fence()
   if ARGV[5] == '1' then
     -- one node: max(counter + 1, server time in µs), written with one call (SET ... GET)
