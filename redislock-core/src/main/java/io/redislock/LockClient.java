@@ -135,7 +135,7 @@ public final class LockClient implements AutoCloseable {
      * @return a future of the snapshot
      */
     public CompletableFuture<LockInfo> statusAsync(String name, String keyPrefix) {
-        return engine.onCallbacks(engine.status(keyPrefix, name));
+        return engine.onCallbacks(engine.admin().status(keyPrefix, name));
     }
 
     /**
@@ -158,12 +158,12 @@ public final class LockClient implements AutoCloseable {
      * @return a future of the snapshots
      */
     public CompletableFuture<List<LockInfo>> listAsync(String namePattern, String keyPrefix) {
-        return engine.onCallbacks(engine.list(keyPrefix, namePattern));
+        return engine.onCallbacks(engine.admin().list(keyPrefix, namePattern));
     }
 
     /**
-     * Deletes a lock whoever holds it (operator action; the holder learns at its next renewal) and wakes
-     * one waiter.
+     * Deletes a lock whoever holds it (operator action; the holder learns at its next renewal) and hands
+     * it to the oldest waiter, if any.
      *
      * @param name the lock name
      * @param keyPrefix the key prefix
@@ -182,7 +182,7 @@ public final class LockClient implements AutoCloseable {
      * @return a future of the node count
      */
     public CompletableFuture<Integer> forceReleaseAsync(String name, String keyPrefix) {
-        return engine.onCallbacks(engine.forceRelease(keyPrefix, name));
+        return engine.onCallbacks(engine.admin().forceRelease(keyPrefix, name));
     }
 
     /** @return how many Redis nodes this client uses (1: single instance; more: Redlock) */

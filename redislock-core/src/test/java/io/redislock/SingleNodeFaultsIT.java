@@ -181,6 +181,17 @@ class SingleNodeFaultsIT {
                         .isInstanceOf(LockUnavailableException.class)
                         .hasMessageContaining("refused the credentials")
                         .satisfies(e -> assertThat(stackText(e)).doesNotContain("wrong-pa55"));
+                // the operator commands say why too
+                assertThatThrownBy(() -> bad.status("secured", ""))
+                        .isInstanceOf(LockUnavailableException.class)
+                        .hasMessageContaining("refused the credentials")
+                        .satisfies(e -> assertThat(stackText(e)).doesNotContain("wrong-pa55"));
+                assertThatThrownBy(() -> bad.list("*", ""))
+                        .isInstanceOf(LockUnavailableException.class)
+                        .hasMessageContaining("refused the credentials");
+                assertThatThrownBy(() -> bad.forceRelease("secured", ""))
+                        .isInstanceOf(LockUnavailableException.class)
+                        .hasMessageContaining("refused the credentials");
             }
         }
     }

@@ -1,11 +1,8 @@
 package io.redislock.internal;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
@@ -14,20 +11,15 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.redislock.DistributedLock;
 import io.redislock.LockClientOptions;
 import io.redislock.LockException;
-import io.redislock.LockInfo;
 import io.redislock.LockOptions;
 import io.redislock.LockUnavailableException;
 import io.redislock.Ticker;
 import io.redislock.redlock.QuorumNotReachedException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -47,7 +39,7 @@ public final class LockEngine implements AutoCloseable {
     final List<RedisNode> nodes;
     final int quorum;
     /** Fencing floor mode for the scripts: always at TIME on one node; only for a lost counter under Redlock. */
-    private final String floorArg;
+    final String floorArg;
     final LockClientOptions options;
     final Ticker ticker;
     final Executor callbacks;
@@ -202,6 +194,11 @@ public final class LockEngine implements AutoCloseable {
     /** @return the majority */
     public int quorum() {
         return quorum;
+    }
+
+    /** @return the operator commands (status, list, forced release) on this engine's nodes */
+    public Admin admin() {
+        return new Admin(this);
     }
 
     /**
@@ -513,7 +510,7 @@ public final class LockEngine implements AutoCloseable {
 
     RuntimeException unavailable(LockImpl l, Attempt a, String what) {
         if (nodes.size() == 1) {
-            Throwable cause = a.errors().isEmpty() ? null : a.errors().get(0);
+            Throwable cause = nodes.get(0).explain(a.errors().isEmpty() ? null : a.errors().get(0));
             if (authenticationFailed(cause)) {
                 return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
                         + " refused the credentials (" + describe(rootCause(cause)) + "); check the password", cause);
@@ -597,165 +594,6 @@ public final class LockEngine implements AutoCloseable {
     }
 
     // ---- inspection ----
-
-    /**
-     * Reads a lock's state from every node.
-     *
-     * @param prefix key prefix
-     * @param name lock name
-     * @return the snapshot
-     */
-    public CompletableFuture<LockInfo> status(String prefix, String name) {
-        Keys.checkName(name);
-        Keys.checkPrefix(prefix);
-        String[] keys = Keys.of(prefix, name);
-        List<CompletableFuture<List<Object>>> per = new ArrayList<>();
-        for (RedisNode n : nodes) {
-            CompletableFuture<String> owner = n.call(c -> c.get(keys[0]));
-            CompletableFuture<Long> ttl = n.call(c -> c.pttl(keys[0]));
-            CompletableFuture<String> fence = n.call(c -> c.get(keys[1]));
-            per.add(CompletableFuture.allOf(owner, ttl, fence)
-                    .thenApply(v -> java.util.Arrays.asList((Object) owner.join(), ttl.join(), fence.join()))
-                    .exceptionally(e -> null));
-        }
-        return CompletableFuture.allOf(per.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            int answered = 0;
-            long fenceMax = 0;
-            Map<String, Integer> owners = new HashMap<>();
-            Map<String, Long> minTtl = new HashMap<>();
-            Throwable err = null;
-            for (CompletableFuture<List<Object>> f : per) {
-                List<Object> r = f.join();
-                if (r == null) {
-                    continue;
-                }
-                answered++;
-                String o = (String) r.get(0);
-                if (r.get(2) != null) {
-                    fenceMax = Math.max(fenceMax, Long.parseLong((String) r.get(2)));
-                }
-                if (o != null) {
-                    owners.merge(o, 1, Integer::sum);
-                    long t = (Long) r.get(1);
-                    minTtl.merge(o, t, Math::min);
-                }
-            }
-            if (answered < quorum) {
-                throw new LockUnavailableException("could not read lock '" + name + "': only " + answered + " of "
-                        + nodes.size() + " Redis nodes answered", err);
-            }
-            String best = null;
-            int bestCount = 0;
-            for (Map.Entry<String, Integer> e : owners.entrySet()) {
-                if (e.getValue() > bestCount) {
-                    best = e.getKey();
-                    bestCount = e.getValue();
-                }
-            }
-            boolean held = bestCount >= quorum;
-            Optional<Duration> ttl = Optional.empty();
-            if (best != null && minTtl.get(best) >= 0) {
-                ttl = Optional.of(Duration.ofMillis(minTtl.get(best)));
-            }
-            return new LockInfo(name, keys[0], held, Optional.ofNullable(best), ttl, fenceMax, bestCount, answered);
-        });
-    }
-
-    /**
-     * Lists lock names known on any node (SCAN, never KEYS) matching a glob, with their state.
-     *
-     * @param prefix key prefix
-     * @param namePattern glob over names
-     * @return snapshots of the locks, held or not
-     */
-    public CompletableFuture<List<LockInfo>> list(String prefix, String namePattern) {
-        Keys.checkPrefix(prefix);
-        if (namePattern == null || namePattern.isEmpty()) {
-            throw new IllegalArgumentException("pattern must not be empty");
-        }
-        String match = Keys.fencePattern(prefix, namePattern);
-        List<CompletableFuture<Set<String>>> scans = new ArrayList<>();
-        for (RedisNode n : nodes) {
-            scans.add(scan(n, match, ScanCursor.INITIAL, new LinkedHashSet<>(), 0).exceptionally(e -> null));
-        }
-        return CompletableFuture.allOf(scans.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
-            TreeMap<String, Boolean> names = new TreeMap<>();
-            int answered = 0;
-            for (CompletableFuture<Set<String>> s : scans) {
-                Set<String> keys = s.join();
-                if (keys == null) {
-                    continue;
-                }
-                answered++;
-                for (String k : keys) {
-                    String lockKey = Keys.lockKeyOfFence(k);
-                    if (lockKey != null && lockKey.startsWith(prefix)) {
-                        names.put(lockKey.substring(prefix.length()), Boolean.TRUE);
-                    }
-                }
-            }
-            if (answered < quorum) {
-                throw new LockUnavailableException("could not list locks: only " + answered + " of " + nodes.size()
-                        + " Redis nodes answered", null);
-            }
-            List<CompletableFuture<LockInfo>> infos = new ArrayList<>();
-            for (String name : names.keySet()) {
-                infos.add(status(prefix, name));
-            }
-            return CompletableFuture.allOf(infos.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
-                List<LockInfo> out = new ArrayList<>();
-                for (CompletableFuture<LockInfo> i : infos) {
-                    out.add(i.join());
-                }
-                return out;
-            });
-        });
-    }
-
-    private CompletableFuture<Set<String>> scan(RedisNode n, String match, ScanCursor cursor, Set<String> acc,
-            int round) {
-        if (round > 100_000) {
-            return CompletableFuture.completedFuture(acc);
-        }
-        return n.<KeyScanCursor<String>>call(c -> c.scan(cursor, ScanArgs.Builder.matches(match).limit(1000)))
-                .thenCompose(k -> {
-                    acc.addAll(k.getKeys());
-                    if (k.isFinished()) {
-                        return CompletableFuture.completedFuture(acc);
-                    }
-                    return scan(n, match, k, acc, round + 1);
-                });
-    }
-
-    /**
-     * Deletes a lock whoever holds it (operator action) and hands it to the oldest waiter, if any.
-     *
-     * @param prefix key prefix
-     * @param name lock name
-     * @return how many nodes held it
-     */
-    public CompletableFuture<Integer> forceRelease(String prefix, String name) {
-        Keys.checkName(name);
-        Keys.checkPrefix(prefix);
-        String[] keys = Keys.of(prefix, name);
-        String[] args = {"", "", "1", "1", floorArg};
-        return Fanout.<Long>run(nodes, nodes.size(), options.commandTimeout().toNanos(),
-                        n -> n.evalRaw(Script.RELEASE, keys, args), (n, r) -> true)
-                .thenApply(f -> {
-                    if (f.answered() < quorum) {
-                        throw new LockUnavailableException("could not release lock '" + name + "': only "
-                                + f.answered() + " of " + nodes.size() + " Redis nodes answered", f.firstError());
-                    }
-                    int count = 0;
-                    for (int i = 0; i < nodes.size(); i++) {
-                        Long r = f.reply(i);
-                        if (r != null && r == 1L) {
-                            count++;
-                        }
-                    }
-                    return count;
-                });
-    }
 
     static boolean isOne(Object o) {
         return o instanceof Long l && l == 1L;

@@ -44,6 +44,8 @@ final class RedisNode implements AutoCloseable {
     private CompletableFuture<Void> subscribed;
     private long lastSubscribeAttempt;
     private volatile boolean closed;
+    /** The last connect failure in which Redis refused the credentials; null after a successful connect. */
+    private volatile Throwable authFailure;
     /** Set when the client starts closing: no new connection attempts, pending ones abandoned. */
     private boolean closing; // guarded by mutex
 
@@ -148,6 +150,7 @@ final class RedisNode implements AutoCloseable {
                 }
                 connecting = f;
                 f.whenComplete((c2, e) -> {
+                    noteConnect(e);
                     synchronized (mutex) {
                         connecting = null;
                         if (e == null) {
@@ -166,6 +169,27 @@ final class RedisNode implements AutoCloseable {
             }
             return connecting;
         }
+    }
+
+    private void noteConnect(Throwable e) {
+        if (e == null) {
+            authFailure = null;
+        } else if (LockEngine.authenticationFailed(e)) {
+            authFailure = e;
+        }
+    }
+
+    /**
+     * The failure to report for {@code e}. Once this node refused the credentials, a connection closed
+     * during a later handshake is reported as that refusal: Lettuce may see the close before the refusal.
+     */
+    Throwable explain(Throwable e) {
+        Throwable refused = authFailure;
+        if (refused == null || e == null || LockEngine.authenticationFailed(e)
+                || !(Futures.unwrap(e) instanceof io.lettuce.core.RedisConnectionException)) {
+            return e;
+        }
+        return refused;
     }
 
     /** Loads every script into the server's cache so that EVALSHA does not meet NOSCRIPT. */
@@ -261,6 +285,9 @@ final class RedisNode implements AutoCloseable {
                     .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
             subscribed = s;
             s.whenComplete((v, e) -> {
+                if (e != null && LockEngine.authenticationFailed(e)) {
+                    authFailure = e;
+                }
                 if (e != null) {
                     LOG.debug("redislock: wake-up subscription to {} failed: {}", display, e.toString());
                 }

@@ -1,0 +1,209 @@
+package io.redislock.internal;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.redislock.LockInfo;
+import io.redislock.LockUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Operator commands over an engine's nodes: read a lock's state, list locks (SCAN, never KEYS), and
+ * release a lock whoever holds it. Each is decided by a majority of nodes answering.
+ */
+public final class Admin {
+    private final LockEngine engine;
+
+    Admin(LockEngine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Reads a lock's state from every node.
+     *
+     * @param prefix key prefix
+     * @param name lock name
+     * @return the snapshot
+     */
+    public CompletableFuture<LockInfo> status(String prefix, String name) {
+        Keys.checkName(name);
+        Keys.checkPrefix(prefix);
+        String[] keys = Keys.of(prefix, name);
+        List<CompletableFuture<List<Object>>> per = new ArrayList<>();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        for (RedisNode n : engine.nodes) {
+            CompletableFuture<String> owner = n.call(c -> c.get(keys[0]));
+            CompletableFuture<Long> ttl = n.call(c -> c.pttl(keys[0]));
+            CompletableFuture<String> fence = n.call(c -> c.get(keys[1]));
+            per.add(CompletableFuture.allOf(owner, ttl, fence)
+                    .thenApply(v -> java.util.Arrays.asList((Object) owner.join(), ttl.join(), fence.join()))
+                    .exceptionally(e -> {
+                        firstError.compareAndSet(null, n.explain(e));
+                        return null;
+                    }));
+        }
+        return CompletableFuture.allOf(per.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            int answered = 0;
+            long fenceMax = 0;
+            Map<String, Integer> owners = new HashMap<>();
+            Map<String, Long> minTtl = new HashMap<>();
+            for (CompletableFuture<List<Object>> f : per) {
+                List<Object> r = f.join();
+                if (r == null) {
+                    continue;
+                }
+                answered++;
+                String o = (String) r.get(0);
+                if (r.get(2) != null) {
+                    fenceMax = Math.max(fenceMax, Long.parseLong((String) r.get(2)));
+                }
+                if (o != null) {
+                    owners.merge(o, 1, Integer::sum);
+                    long t = (Long) r.get(1);
+                    minTtl.merge(o, t, Math::min);
+                }
+            }
+            if (answered < engine.quorum) {
+                throw new LockUnavailableException("could not read lock '" + name + "': only " + answered + " of "
+                        + engine.nodes.size() + " Redis nodes answered" + why(firstError.get()), firstError.get());
+            }
+            String best = null;
+            int bestCount = 0;
+            for (Map.Entry<String, Integer> e : owners.entrySet()) {
+                if (e.getValue() > bestCount) {
+                    best = e.getKey();
+                    bestCount = e.getValue();
+                }
+            }
+            boolean held = bestCount >= engine.quorum;
+            Optional<Duration> ttl = Optional.empty();
+            if (best != null && minTtl.get(best) >= 0) {
+                ttl = Optional.of(Duration.ofMillis(minTtl.get(best)));
+            }
+            return new LockInfo(name, keys[0], held, Optional.ofNullable(best), ttl, fenceMax, bestCount, answered);
+        });
+    }
+
+    /**
+     * Lists lock names known on any node (SCAN, never KEYS) matching a glob, with their state.
+     *
+     * @param prefix key prefix
+     * @param namePattern glob over names
+     * @return snapshots of the locks, held or not
+     */
+    public CompletableFuture<List<LockInfo>> list(String prefix, String namePattern) {
+        Keys.checkPrefix(prefix);
+        if (namePattern == null || namePattern.isEmpty()) {
+            throw new IllegalArgumentException("pattern must not be empty");
+        }
+        String match = Keys.fencePattern(prefix, namePattern);
+        List<CompletableFuture<Set<String>>> scans = new ArrayList<>();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        for (RedisNode n : engine.nodes) {
+            scans.add(scan(n, match, ScanCursor.INITIAL, new LinkedHashSet<>(), 0).exceptionally(e -> {
+                firstError.compareAndSet(null, n.explain(e));
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(scans.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
+            TreeMap<String, Boolean> names = new TreeMap<>();
+            int answered = 0;
+            for (CompletableFuture<Set<String>> s : scans) {
+                Set<String> keys = s.join();
+                if (keys == null) {
+                    continue;
+                }
+                answered++;
+                for (String k : keys) {
+                    String lockKey = Keys.lockKeyOfFence(k);
+                    if (lockKey != null && lockKey.startsWith(prefix)) {
+                        names.put(lockKey.substring(prefix.length()), Boolean.TRUE);
+                    }
+                }
+            }
+            if (answered < engine.quorum) {
+                throw new LockUnavailableException("could not list locks: only " + answered + " of "
+                        + engine.nodes.size() + " Redis nodes answered" + why(firstError.get()), firstError.get());
+            }
+            List<CompletableFuture<LockInfo>> infos = new ArrayList<>();
+            for (String name : names.keySet()) {
+                infos.add(status(prefix, name));
+            }
+            return CompletableFuture.allOf(infos.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
+                List<LockInfo> out = new ArrayList<>();
+                for (CompletableFuture<LockInfo> i : infos) {
+                    out.add(i.join());
+                }
+                return out;
+            });
+        });
+    }
+
+    private CompletableFuture<Set<String>> scan(RedisNode n, String match, ScanCursor cursor, Set<String> acc,
+            int round) {
+        if (round > 100_000) {
+            return CompletableFuture.completedFuture(acc);
+        }
+        return n.<KeyScanCursor<String>>call(c -> c.scan(cursor, ScanArgs.Builder.matches(match).limit(1000)))
+                .thenCompose(k -> {
+                    acc.addAll(k.getKeys());
+                    if (k.isFinished()) {
+                        return CompletableFuture.completedFuture(acc);
+                    }
+                    return scan(n, match, k, acc, round + 1);
+                });
+    }
+
+    /**
+     * Deletes a lock whoever holds it (operator action) and hands it to the oldest waiter, if any.
+     *
+     * @param prefix key prefix
+     * @param name lock name
+     * @return how many nodes held it
+     */
+    public CompletableFuture<Integer> forceRelease(String prefix, String name) {
+        Keys.checkName(name);
+        Keys.checkPrefix(prefix);
+        String[] keys = Keys.of(prefix, name);
+        String[] args = {"", "", "1", "1", engine.floorArg};
+        return Fanout.<Long>run(engine.nodes, engine.nodes.size(), engine.options.commandTimeout().toNanos(),
+                        n -> n.evalRaw(Script.RELEASE, keys, args), (n, r) -> true)
+                .thenApply(f -> {
+                    if (f.answered() < engine.quorum) {
+                        throw new LockUnavailableException("could not release lock '" + name + "': only "
+                                + f.answered() + " of " + engine.nodes.size() + " Redis nodes answered"
+                                + why(engine.nodes.size() == 1 ? engine.nodes.get(0).explain(f.firstError()) : f.firstError()),
+                                f.firstError());
+                    }
+                    int count = 0;
+                    for (int i = 0; i < engine.nodes.size(); i++) {
+                        Long r = f.reply(i);
+                        if (r != null && r == 1L) {
+                            count++;
+                        }
+                    }
+                    return count;
+                });
+    }
+
+    /** @return " (why a node failed)" for a message, or "" */
+    private static String why(Throwable t) {
+        if (t == null) {
+            return "";
+        }
+        if (LockEngine.authenticationFailed(t)) {
+            return " (Redis refused the credentials; check the password)";
+        }
+        return " (" + LockEngine.describe(t) + ")";
+    }
+}
