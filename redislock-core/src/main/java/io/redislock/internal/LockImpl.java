@@ -65,17 +65,39 @@ final class LockImpl implements DistributedLock {
 
     @Override
     public Lease acquire(Duration wait) throws InterruptedException {
-        return Futures.await(acquireInternal(wait));
+        CompletableFuture<Lease> f = acquireInternal(wait);
+        try {
+            return Futures.await(f);
+        } catch (InterruptedException e) {
+            // granted just before the interrupt cancelled the wait: nobody will get this lease, give it back
+            f.thenAccept(Lease::releaseAsync);
+            throw e;
+        }
     }
 
     @Override
     public CompletableFuture<Optional<Lease>> tryAcquireAsync() {
-        return Futures.on(tryAcquireInternal(), engine.callbacks);
+        CompletableFuture<Optional<Lease>> internal = tryAcquireInternal();
+        CompletableFuture<Optional<Lease>> out = Futures.on(internal, engine.callbacks);
+        out.whenComplete((v, e) -> {
+            if (out.isCancelled()) {
+                internal.thenAccept(o -> o.ifPresent(Lease::releaseAsync));
+            }
+        });
+        return out;
     }
 
     @Override
     public CompletableFuture<Lease> acquireAsync(Duration wait) {
-        return Futures.on(acquireInternal(wait), engine.callbacks);
+        CompletableFuture<Lease> internal = acquireInternal(wait);
+        CompletableFuture<Lease> out = Futures.on(internal, engine.callbacks);
+        out.whenComplete((v, e) -> {
+            // cancelled after the grant but before the caller was handed the lease: give it back
+            if (out.isCancelled()) {
+                internal.thenAccept(Lease::releaseAsync);
+            }
+        });
+        return out;
     }
 
     private CompletableFuture<Optional<Lease>> tryAcquireInternal() {
