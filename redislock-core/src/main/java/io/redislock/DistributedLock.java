@@ -31,7 +31,7 @@ public interface DistributedLock {
      * Acquires, waiting up to {@code wait}: wakes on the holder's release (pub/sub), falls back to
      * retries with exponential backoff and jitter.
      *
-     * @param wait the longest time to wait, positive
+     * @param wait the longest time to wait, positive; a wait over 100 years is cut to 100 years (forever)
      * @return the lease
      * @throws LockTimeoutException if another owner held the lock for the whole wait
      * @throws LockUnavailableException if Redis (or a majority of nodes) kept failing until the wait ended
@@ -51,7 +51,7 @@ public interface DistributedLock {
      * Async mirror of {@link #acquire(Duration)}, failing with the same exception types; cancelling the
      * future abandons the wait and releases anything granted.
      *
-     * @param wait the longest time to wait, positive
+     * @param wait the longest time to wait, positive; a wait over 100 years is cut to 100 years (forever)
      * @return a future of the lease
      * @throws IllegalArgumentException if {@code wait} is not positive
      */

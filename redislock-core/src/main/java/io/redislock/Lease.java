@@ -58,7 +58,8 @@ public interface Lease extends AutoCloseable {
      * @param lease the new lease, at least {@link LockOptions#MIN_LEASE}
      * @throws LockLostException if the lease is no longer held
      * @throws LockUnavailableException if Redis did not answer
-     * @throws IllegalArgumentException if {@code lease} is too short
+     * @throws IllegalArgumentException if {@code lease} is too short or longer than 100 years
+     * @throws IllegalStateException if the lock was taken without expiry ({@link AcquireMode#NO_EXPIRY})
      */
     void extend(Duration lease);
 

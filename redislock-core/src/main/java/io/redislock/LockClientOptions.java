@@ -206,7 +206,7 @@ public final class LockClientOptions {
          *
          * @param d positive
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive or longer than 100 years
          */
         public Builder commandTimeout(Duration d) {
             this.commandTimeout = Checks.positive(d, "commandTimeout");
@@ -218,10 +218,14 @@ public final class LockClientOptions {
          *
          * @param d positive
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive or longer than {@code Integer.MAX_VALUE} ms (24.8 days)
          */
         public Builder connectTimeout(Duration d) {
-            this.connectTimeout = Checks.positive(d, "connectTimeout");
+            Checks.positive(d, "connectTimeout");
+            if (d.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("connectTimeout must be at most " + Integer.MAX_VALUE + " ms, was " + d);
+            }
+            this.connectTimeout = d;
             return this;
         }
 
@@ -230,7 +234,7 @@ public final class LockClientOptions {
          *
          * @param d positive
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive or longer than 100 years
          */
         public Builder nodeTimeout(Duration d) {
             this.nodeTimeout = Checks.positive(d, "nodeTimeout");

@@ -150,9 +150,15 @@ public final class LockOptions {
          *
          * @param d at least {@link LockOptions#MIN_LEASE}
          * @return this builder
-         * @throws IllegalArgumentException if {@code d} is shorter than {@link LockOptions#MIN_LEASE}
+         * @throws IllegalArgumentException if {@code d} is shorter than {@link LockOptions#MIN_LEASE} or longer
+         *     than 100 years (for a lock that never expires use {@link AcquireMode#NO_EXPIRY})
          */
         public Builder lease(Duration d) {
+            Objects.requireNonNull(d, "lease must not be null");
+            if (d.compareTo(Checks.MAX) > 0) {
+                throw new IllegalArgumentException("lease must be at most " + Checks.MAX.toDays()
+                        + " days (100 years), was " + d + "; for a lock that never expires use AcquireMode.NO_EXPIRY");
+            }
             Checks.positive(d, "lease");
             if (d.compareTo(MIN_LEASE) < 0) {
                 throw new IllegalArgumentException("lease must be >= " + MIN_LEASE.toMillis() + " ms, was " + d);

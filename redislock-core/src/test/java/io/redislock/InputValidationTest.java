@@ -1,6 +1,7 @@
 package io.redislock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -26,7 +27,8 @@ class InputValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "has space", "tab\tname", "new\nline", "{tag}", "brace}"})
+    @ValueSource(strings = {"", " ", "has space", "tab\tname", "new\nline", "{tag}", "brace}", "no\u00a0break",
+        "narrow\u202fspace"})
     void badNamesAreRejected(String name) {
         assertThatThrownBy(() -> client.lock(name)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
     }
@@ -70,6 +72,28 @@ class InputValidationTest {
     }
 
     @Test
+    void absurdlyLongDurationsAreRejectedByNameAndHugeWaitsMeanForever() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThatThrownBy(() -> LockOptions.builder().lease(huge))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lease")
+                .hasMessageContaining("NO_EXPIRY");
+        assertThatThrownBy(() -> LockOptions.builder().lease(Duration.ofDays(365 * 1000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+        assertThat(LockOptions.builder().lease(Duration.ofDays(365)).build().lease()).isEqualTo(Duration.ofDays(365));
+        assertThatThrownBy(() -> LockClientOptions.builder().commandTimeout(huge))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("commandTimeout");
+        assertThatThrownBy(() -> LockClientOptions.builder().connectTimeout(Duration.ofDays(30)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+        assertThatThrownBy(() -> LockClientOptions.builder().nodeTimeout(huge))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeout");
+        assertThatThrownBy(() -> RetryPolicy.builder().maxDelay(Duration.ofDays(365 * 1000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDelay");
+        // a huge wait is accepted (it fails here only because nothing listens on port 1)
+        assertThatCode(() -> client.lock("w").acquireAsync(huge).cancel(true)).doesNotThrowAnyException();
+    }
+
+    @Test
     void keyPrefixesAreChecked() {
         assertThatThrownBy(() -> LockOptions.builder().keyPrefix("a b"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyPrefix");
@@ -94,6 +118,42 @@ class InputValidationTest {
                 .hasMessageNotContaining("hunter2");
         assertThat(LockClientOptions.builder().uris("redis://:hunter2@127.0.0.1:7000").build().toString())
                 .doesNotContain("hunter2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://:pa/ss9WORD@127.0.0.1:1", "redis://:pa@ss9WORD@127.0.0.1:1",
+        "redis://u:pa@ss9WORD:x@127.0.0.1:1/0"})
+    void passwordsWithUnencodedSpecialCharactersAreRejectedWithoutEchoingThem(String uri) {
+        assertThatThrownBy(() -> LockClientOptions.builder().uris(uri))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("ss9WORD")
+                .hasMessageContaining("percent-encode");
+    }
+
+    @Test
+    void malformedPortsAreRejected() {
+        assertThatThrownBy(() -> LockClientOptions.builder().uris("redis://127.0.0.1:abc"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("127.0.0.1:abc");
+        assertThatThrownBy(() -> LockClientOptions.builder().uris("redis://127.0.0.1:70000"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+        // percent-encoded passwords are fine, and masked
+        assertThat(LockClientOptions.builder().uris("redis://:pa%40ss9WORD@127.0.0.1:7000").build().toString())
+                .doesNotContain("ss9WORD");
+    }
+
+    @Test
+    void theSameServerUnderTwoNamesIsADuplicate() {
+        assertThatThrownBy(() -> LockClientOptions.builder()
+                        .uris("redis://localhost:7000", "redis://127.0.0.1:7000", "redis://127.0.0.1:7001")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate");
+        assertThatThrownBy(() -> LockClientOptions.builder()
+                        .uris("redis://[::1]:7000", "redis://[0:0:0:0:0:0:0:1]:7000", "redis://127.0.0.1:7001")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate");
+        assertThat(LockClientOptions.builder()
+                        .uris("redis://127.0.0.1:7000", "redis://127.0.0.1:7001", "redis://127.0.0.1:7002")
+                        .build().uris()).hasSize(3);
     }
 
     @Test

@@ -339,6 +339,39 @@ abstract class LockContractIT {
     }
 
     @Test
+    void hugeWaitsWaitForTheLockInsteadOfOverflowing() throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        Lease held = a.lock("contract-huge-wait").acquire(Duration.ofSeconds(5));
+        CompletableFuture<Boolean> viaJavaLock = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            java.util.concurrent.locks.Lock l = b.lock("contract-huge-wait").asJavaLock();
+            try {
+                boolean ok = l.tryLock(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+                if (ok) {
+                    l.unlock();
+                }
+                viaJavaLock.complete(ok);
+            } catch (Throwable e) {
+                viaJavaLock.completeExceptionally(e);
+            }
+        });
+        t.start();
+        CompletableFuture<Boolean> forever = b.lock("contract-huge-wait").acquireAsync(Duration.ofSeconds(Long.MAX_VALUE))
+                .thenApply(l -> {
+                    l.close(); // the other waiter gets its turn
+                    return true;
+                });
+        Thread.sleep(300);
+        assertThat(viaJavaLock).isNotDone();
+        assertThat(forever).isNotDone();
+        held.close();
+        assertThat(viaJavaLock.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(forever.get(20, TimeUnit.SECONDS)).isTrue();
+        t.join(5_000);
+    }
+
+    @Test
     void cancellingAfterTheGrantButBeforeTheCallerGotTheLeaseGivesTheLockBack() throws Exception {
         // callbacks run 1 s late, so the lock is granted in Redis while the caller's future is still pending
         java.util.concurrent.ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor();

@@ -57,7 +57,7 @@ public final class Keys {
     private static void checkChars(String s, String what) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '{' || c == '}') {
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c) || c == '{' || c == '}') {
                 throw new IllegalArgumentException(what + " must not contain whitespace, control characters, '{' or '}'"
                         + " (found at index " + i + ")");
             }

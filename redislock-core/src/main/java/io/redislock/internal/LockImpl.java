@@ -106,9 +106,8 @@ final class LockImpl implements DistributedLock {
     }
 
     CompletableFuture<Lease> acquireInternal(Duration wait) {
-        io.redislock.internal.Checks.positive(wait, "wait");
+        long nanos = Checks.waitNanos(wait, "wait");
         engine.ensureOpen();
-        long nanos = wait.toNanos();
         return Futures.map(new AcquireOp(this, nanos).start(), l -> (Lease) l);
     }
 

@@ -3,6 +3,7 @@ package io.redislock.juc;
 import io.redislock.DistributedLock;
 import io.redislock.Lease;
 import io.redislock.LockTimeoutException;
+import io.redislock.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +116,8 @@ public final class RedisJavaLock implements Lock {
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(time);
+        // a huge time (Long.MAX_VALUE nanos, or days) is as good as forever: cut it so the deadline cannot overflow
+        long deadline = System.nanoTime() + Math.min(unit.toNanos(time), Checks.MAX.toNanos());
         if (!local.tryLock(time, unit)) {
             return false;
         }
