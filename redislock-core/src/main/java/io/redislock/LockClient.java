@@ -47,6 +47,7 @@ public final class LockClient implements AutoCloseable {
      * @throws IllegalArgumentException if a URI is malformed or repeated
      */
     public static LockClient create(String... redisUris) {
+        Objects.requireNonNull(redisUris, "redisUris must not be null");
         return create(Arrays.asList(redisUris));
     }
 

@@ -169,6 +169,7 @@ public final class LockClientOptions {
          * @throws IllegalArgumentException if a URI is malformed (the message masks its password)
          */
         public Builder uris(String... redisUris) {
+            Objects.requireNonNull(redisUris, "uris must not be null");
             return uris(Arrays.asList(redisUris));
         }
 

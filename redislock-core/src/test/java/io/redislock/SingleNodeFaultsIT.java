@@ -197,6 +197,30 @@ class SingleNodeFaultsIT {
     }
 
     @Test
+    void aTooYoungNodeUnderTheDelayedRestartRuleIsReportedAndKeepsNothing(RedisServer redis) throws Exception {
+        LockOptions opts = LockOptions.builder().lease(Duration.ofSeconds(30)).build();
+        try (LockClient strict = LockClient.create(LockClientOptions.builder()
+                        .uris(redis.uri())
+                        .enforceDelayedRestart(true)
+                        .build());
+                LockClient plain = LockClient.create(redis.uri())) {
+            // the server started seconds ago, less than the 30 s lease: its grant does not count
+            assertThatThrownBy(() -> strict.lock("young", opts).tryAcquire())
+                    .isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("restarted")
+                    .hasMessageContaining("enforceDelayedRestart");
+            assertThatThrownBy(() -> strict.lock("young", opts).acquire(Duration.ofMillis(300)))
+                    .isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("restarted");
+            // and the grant it made was given back, not left blocking everyone for the lease
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.command("GET", "young") == null);
+            try (Lease l = plain.lock("young", opts).tryAcquire().orElseThrow()) {
+                assertThat(l.isHeld()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aProcessUsingThePlainSetNxConventionIsExcludedBothWays(RedisServer redis) throws Exception {
         try (LockClient c = LockClient.create(redis.uri())) {
             // another language's client: SET key token NX PX

@@ -351,7 +351,7 @@ public final class LockEngine implements AutoCloseable {
     private CompletableFuture<Attempt> decide(
             LockImpl l, String token, String member, Fanout<List<Object>> f, long start) {
         if (!f.reached()) {
-            if (nodes.size() > 1) {
+            if (nodes.size() > 1 || ignoredGrants(f) > 0) {
                 cleanupWhereGranted(l, token, f);
             }
             return CompletableFuture.completedFuture(failed(f, start));
@@ -422,14 +422,31 @@ public final class LockEngine implements AutoCloseable {
         return validUntil(start, leaseNanos, options.driftFactor());
     }
 
+    /** @return how many nodes granted but were not counted (restarted too recently: delayed-restart rule) */
+    private int ignoredGrants(Fanout<List<Object>> f) {
+        int n = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            if (f.state(i) == Fanout.State.NO && isOne(f.reply(i).get(0))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private Attempt failed(Fanout<List<Object>> f, long start) {
         boolean held = false;
         long ttl = Long.MAX_VALUE;
+        List<Throwable> errors = new ArrayList<>(f.errorList());
+        int ignored = 0;
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);
             if (s == Fanout.State.NO) {
                 List<Object> r = f.reply(i);
-                if (!isOne(r.get(0))) {
+                if (isOne(r.get(0))) {
+                    // a grant that does not count: the node is too young (it was released again above)
+                    ignored++;
+                    errors.add(new LockUnavailableException(nodes.get(i).tooYoung(maxLeaseNanos.get()), null));
+                } else {
                     held = true;
                     long t = toLong(r.get(1));
                     if (t == -2) {
@@ -441,7 +458,8 @@ public final class LockEngine implements AutoCloseable {
                 }
             }
         }
-        return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered(), f.yes(), f.errorList(), f.raw());
+        return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered() - ignored, f.yes(), errors,
+                f.raw());
     }
 
     /**
@@ -511,6 +529,9 @@ public final class LockEngine implements AutoCloseable {
     RuntimeException unavailable(LockImpl l, Attempt a, String what) {
         if (nodes.size() == 1) {
             Throwable cause = nodes.get(0).explain(a.errors().isEmpty() ? null : a.errors().get(0));
+            if (cause instanceof LockUnavailableException young) {
+                return new LockUnavailableException(what + " lock '" + l.name() + "': " + young.getMessage(), young);
+            }
             if (authenticationFailed(cause)) {
                 return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
                         + " refused the credentials (" + describe(rootCause(cause)) + "); check the password", cause);
@@ -519,8 +540,11 @@ public final class LockEngine implements AutoCloseable {
                     + " did not answer" + (cause == null ? "" : " (" + describe(cause) + ")")
                     + "; check that it is running and reachable", cause);
         }
+        long young = a.errors().stream().filter(e -> e instanceof LockUnavailableException).count();
+        String why = young == 0 ? "" : " (" + young + " more restarted less than the longest lease ago, so their grants"
+                + " do not count: enforceDelayedRestart)";
         QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
-                + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum,
+                + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum + why,
                 a.answered(), nodes.size());
         for (Throwable t : a.errors()) {
             q.addSuppressed(t);

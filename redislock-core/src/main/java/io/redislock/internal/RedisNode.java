@@ -144,7 +144,8 @@ final class RedisNode implements AutoCloseable {
                             c2.closeAsync();
                         }
                     });
-                    f = raw.thenCompose(c2 -> loadScripts(c2).handle((v, e) -> c2));
+                    // scripts and uptime (for the delayed-restart rule) are known before the first command
+                    f = raw.thenCompose(c2 -> CompletableFuture.allOf(loadScripts(c2), readUptime(c2)).handle((v, e) -> c2));
                 } catch (RuntimeException e) {
                     return CompletableFuture.failedFuture(e);
                 }
@@ -160,9 +161,6 @@ final class RedisNode implements AutoCloseable {
                                 conn = c2;
                             }
                         }
-                    }
-                    if (e == null) {
-                        refreshUptime();
                     }
                 });
                 return f;
@@ -298,13 +296,17 @@ final class RedisNode implements AutoCloseable {
 
     private void refreshUptime() {
         StatefulRedisConnection<String, String> c = conn;
-        if (c == null) {
-            return;
+        if (c != null) {
+            readUptime(c);
         }
+    }
+
+    /** Reads the server's uptime (INFO server) on {@code c}; the future completes when it was read or failed. */
+    private CompletableFuture<Void> readUptime(StatefulRedisConnection<String, String> c) {
         long before = ticker.nanos();
-        c.async().info("server").toCompletableFuture().whenComplete((info, e) -> {
+        return c.async().info("server").toCompletableFuture().handle((info, e) -> {
             if (e != null || info == null) {
-                return;
+                return null;
             }
             for (String line : info.split("\r?\n")) {
                 if (line.startsWith("uptime_in_seconds:")) {
@@ -315,7 +317,21 @@ final class RedisNode implements AutoCloseable {
                     uptimeKnown = true;
                 }
             }
+            return null;
         });
+    }
+
+    /**
+     * Why this node's grant does not count yet under the delayed-restart rule.
+     *
+     * @param minUptimeNanos the longest lease in use
+     * @return a message naming the node, its uptime and the rule
+     */
+    String tooYoung(long minUptimeNanos) {
+        String up = uptimeKnown ? TimeUnit.NANOSECONDS.toSeconds(ticker.nanos() - bootNanos) + " s ago" : "at an unknown time";
+        return "Redis at " + display + " restarted " + up + ", less than the longest lease in use ("
+                + TimeUnit.NANOSECONDS.toSeconds(minUptimeNanos) + " s): with enforceDelayedRestart its grants count"
+                + " only once it has been up that long (a node restarted without persistence may have lost locks)";
     }
 
     /**
