@@ -197,6 +197,27 @@ class SingleNodeFaultsIT {
     }
 
     @Test
+    void aGrantArrivingAfterItsValidityIsGivenBackAndReportedAsRedisTooSlow(RedisServer redis) throws Exception {
+        LockOptions shortLease = LockOptions.builder().lease(Duration.ofMillis(200)).autoRenew(false).build();
+        try (LockClient c = LockClient.create(redis.uri())) {
+            c.lock("slow", shortLease).tryAcquire().orElseThrow().release(); // connected, scripts loaded
+            // another client's 600 ms script stalls Redis: the grant comes back long after 200 ms
+            Thread stall = new Thread(() -> redis.command(Duration.ofSeconds(10), "EVAL",
+                    "local t = redis.call('TIME'); local stop = t[1] * 1000000 + t[2] + 600000; "
+                            + "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop; return 1", "0"));
+            stall.start();
+            Thread.sleep(100);
+            assertThatThrownBy(() -> c.lock("slow", shortLease).tryAcquire())
+                    .isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("too slowly")
+                    .hasMessageContaining("lease 200 ms");
+            stall.join(10_000);
+            // not "held elsewhere": the late grant was given back
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.command("GET", "slow") == null);
+        }
+    }
+
+    @Test
     void aTooYoungNodeUnderTheDelayedRestartRuleIsReportedAndKeepsNothing(RedisServer redis) throws Exception {
         LockOptions opts = LockOptions.builder().lease(Duration.ofSeconds(30)).build();
         try (LockClient strict = LockClient.create(LockClientOptions.builder()

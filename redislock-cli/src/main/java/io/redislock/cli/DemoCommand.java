@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Thread-safety: one invocation per instance.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = RedislockCommand.Version.class, sortOptions = false,
         header = "Show lost updates without a lock and none with one, on redis-servers it starts.",
         description = {"Show the lock at work on real redis-server processes this command starts on free "
                 + "127.0.0.1 ports (redis-server from $REDISLOCK_REDIS_SERVER or the PATH, else the bundled one) "

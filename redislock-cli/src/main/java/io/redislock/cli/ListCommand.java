@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Thread-safety: one invocation per instance.
  */
-@Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = RedislockCommand.Version.class, sortOptions = false,
         header = "List the locks currently held (SCAN, never KEYS).",
         description = "List the locks currently held whose names match a pattern (uses SCAN, never KEYS).")
 public final class ListCommand implements Callable<Integer> {

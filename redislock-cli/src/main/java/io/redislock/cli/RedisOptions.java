@@ -46,6 +46,9 @@ public final class RedisOptions {
     public List<String> uris() {
         String value = redis;
         String source = "--redis";
+        if (value != null && value.isBlank()) {
+            throw usage("--redis must not be empty (leave it out to use $" + REDIS_ENV + " or " + DEFAULT_URI + ")");
+        }
         if (value == null) {
             value = System.getenv(REDIS_ENV);
             source = "$" + REDIS_ENV;

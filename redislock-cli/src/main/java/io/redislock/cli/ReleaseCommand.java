@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Thread-safety: one invocation per instance.
  */
-@Command(name = "release", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "release", mixinStandardHelpOptions = true, versionProvider = RedislockCommand.Version.class, sortOptions = false,
         header = "Delete a lock whoever holds it (needs --force).",
         description = {"Delete a lock whoever holds it (operator action) and hand it to the oldest waiter, if any.",
             "The holder only notices at its next renewal; until then two processes may believe they hold it, "

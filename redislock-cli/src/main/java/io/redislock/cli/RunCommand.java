@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Thread-safety: one invocation per instance.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = RedislockCommand.Version.class, sortOptions = false,
         header = "Run a command while holding a lock; exit with its exit code.",
         description = {"Acquire a lock, run CMD while holding it, release it when CMD ends, and exit with "
                 + "CMD's exit code. CMD gets LOCK_NAME and LOCK_FENCING_TOKEN in its environment; pass the "

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Thread-safety: one invocation per instance.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = RedislockCommand.Version.class, sortOptions = false,
         header = "Show whether a lock is held, by whom, its TTL and fencing counter.",
         description = "Show whether a lock is held or free, its holder token, remaining TTL and fencing counter. "
                 + "Exits 0 whether it is held or free.")

@@ -50,6 +50,27 @@ class UsageTest {
         assertThat(stdout()).startsWith("redislock ");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "status", "list", "release", "demo"})
+    void everySubcommandPrintsTheVersion(String command) {
+        assertThat(run(command, "--version")).isZero();
+        assertThat(stdout()).startsWith("redislock ");
+    }
+
+    @Test
+    void anEmptyRedisOptionIsAUsageErrorNotTheDefault() {
+        assertThat(run("status", "--redis", "", "--name", "x")).isEqualTo(64);
+        assertThat(stderr()).contains("--redis must not be empty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://:pw4sure@127.0.0.1:notaport", "redis://:pw4sure@127.0.0.1:99999",
+        "redis://:pw4s/ure@127.0.0.1:6379", "redis://:pw4s@ure@127.0.0.1:6379"})
+    void aMalformedHostOrPortIsAUsageErrorAndThePasswordIsMasked(String uri) {
+        assertThat(run("status", "--redis", uri, "--name", "x")).isEqualTo(64);
+        assertThat(stderr()).contains("--redis").doesNotContain("pw4s");
+    }
+
     @Test
     void noSubcommandIsAUsageError() {
         assertThat(run()).isEqualTo(64);

@@ -82,7 +82,7 @@ final class AcquireOp implements Clockwork.Item {
         }
         round.whenComplete((a, e) -> {
             if (e != null) {
-                a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null);
+                a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null, false);
             }
             try {
                 onAttempt(a);
@@ -153,7 +153,7 @@ final class AcquireOp implements Clockwork.Item {
      * so (fair hand-off): then a retry is only a safety net against a lost message or a holder that died.
      */
     private boolean queuedForGrant(Attempt a) {
-        return !member.isEmpty() && a.answered() >= engine.quorum && "1".equals(lock.grantArg());
+        return !member.isEmpty() && !a.late() && a.answered() >= engine.quorum && "1".equals(lock.grantArg());
     }
 
     /** The safety-net retry delay of a queued waiter: uniform in [maxDelay / 2, maxDelay]. */
@@ -164,7 +164,7 @@ final class AcquireOp implements Clockwork.Item {
 
     private void finish(Attempt a) {
         engine.waiters.remove(token);
-        boolean unavailable = a.answered() < engine.quorum;
+        boolean unavailable = a.answered() < engine.quorum || a.late();
         if (!member.isEmpty() || unavailable) {
             // leave the queue, pass on a reservation, and undo a grant whose reply was lost
             engine.leave(lock, token, member, a.raws());

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * @param yes how many nodes voted yes (trusted grants)
  * @param errors the failures of the nodes that did not answer
  * @param raws the round's unbounded per-node calls, to order later calls to a node after them
+ * @param late whether a majority granted but only after the lease's validity had ended (Redis too slow
+ *     for this lease); the grant was given back
  */
 record Attempt(
         boolean granted,
@@ -25,9 +27,10 @@ record Attempt(
         int answered,
         int yes,
         List<Throwable> errors,
-        List<CompletableFuture<?>> raws) {
+        List<CompletableFuture<?>> raws,
+        boolean late) {
 
     static Attempt granted(long fence, long startNanos, int answered, List<CompletableFuture<?>> raws) {
-        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of(), raws);
+        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of(), raws, false);
     }
 }

@@ -375,7 +375,7 @@ public final class LockEngine implements AutoCloseable {
         if (!stillValid(l, start)) {
             leave(l, token, "", f.raw());
             return CompletableFuture.completedFuture(
-                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw()));
+                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true));
         }
         if (atMax >= quorum) {
             return CompletableFuture.completedFuture(Attempt.granted(fence, start, f.answered(), f.raw()));
@@ -407,7 +407,7 @@ public final class LockEngine implements AutoCloseable {
                     }
                     leave(l, token, "", f.raw());
                     List<Throwable> errs = w.errorList();
-                    return new Attempt(false, 0, start, false, 0, f.answered(), 0, errs, f.raw());
+                    return new Attempt(false, 0, start, false, 0, f.answered(), 0, errs, f.raw(), w.reached());
                 });
     }
 
@@ -459,7 +459,7 @@ public final class LockEngine implements AutoCloseable {
             }
         }
         return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered() - ignored, f.yes(), errors,
-                f.raw());
+                f.raw(), false);
     }
 
     /**
@@ -527,6 +527,12 @@ public final class LockEngine implements AutoCloseable {
     }
 
     RuntimeException unavailable(LockImpl l, Attempt a, String what) {
+        if (a.late()) {
+            return new LockUnavailableException(what + " lock '" + l.name() + "': Redis answered too slowly: the grant"
+                    + " arrived after the lease's validity ended (lease " + TimeUnit.NANOSECONDS.toMillis(l.leaseNanos())
+                    + " ms, less the clock-drift allowance), so it was given back; use a longer lease or check the"
+                    + " latency of " + (nodes.size() == 1 ? "Redis at " + nodes.get(0).display : "the Redis nodes"), null);
+        }
         if (nodes.size() == 1) {
             Throwable cause = nodes.get(0).explain(a.errors().isEmpty() ? null : a.errors().get(0));
             if (cause instanceof LockUnavailableException young) {
