@@ -122,7 +122,7 @@ class InputValidationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"redis://:pa/ss9WORD@127.0.0.1:1", "redis://:pa@ss9WORD@127.0.0.1:1",
-        "redis://u:pa@ss9WORD:x@127.0.0.1:1/0"})
+        "redis://u:pa@ss9WORD:x@127.0.0.1:1/0", "redis://:my ss9WORD@127.0.0.1:1", "redis://:ss9WORD@my host:1"})
     void passwordsWithUnencodedSpecialCharactersAreRejectedWithoutEchoingThem(String uri) {
         assertThatThrownBy(() -> LockClientOptions.builder().uris(uri))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -136,6 +136,16 @@ class InputValidationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("127.0.0.1:abc");
         assertThatThrownBy(() -> LockClientOptions.builder().uris("redis://127.0.0.1:70000"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+        assertThatThrownBy(() -> LockClientOptions.builder().uris("redis://127.0.0.1:0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+        // names such as Docker Compose service names, IPv6 literals, databases and query options are fine
+        assertThat(LockClientOptions.builder()
+                        .uris("redis://redis_master:6379", "redis://[::1]:7000/2", "rediss://cache-1.example.com",
+                                "redis://u:p@h1:6380?timeout=5s")
+                        .build().uris()).hasSize(4);
+        assertThat(io.redislock.internal.Uris.toRedisUri("redis://:pw@redis_master:6380/3").getHost()).isEqualTo("redis_master");
+        assertThat(io.redislock.internal.Uris.toRedisUri("redis://:pw@redis_master:6380/3").getPort()).isEqualTo(6380);
+        assertThat(io.redislock.internal.Uris.toRedisUri("redis://:pw@redis_master:6380/3").getDatabase()).isEqualTo(3);
         // percent-encoded passwords are fine, and masked
         assertThat(LockClientOptions.builder().uris("redis://:pa%40ss9WORD@127.0.0.1:7000").build().toString())
                 .doesNotContain("ss9WORD");

@@ -65,7 +65,8 @@ class UsageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"redis://:pw4sure@127.0.0.1:notaport", "redis://:pw4sure@127.0.0.1:99999",
-        "redis://:pw4s/ure@127.0.0.1:6379", "redis://:pw4s@ure@127.0.0.1:6379"})
+        "redis://:pw4s/ure@127.0.0.1:6379", "redis://:pw4s@ure@127.0.0.1:6379", "redis://:pw4s ure@127.0.0.1:6379",
+        "redis://:pw4sure@127.0.0.1:0"})
     void aMalformedHostOrPortIsAUsageErrorAndThePasswordIsMasked(String uri) {
         assertThat(run("status", "--redis", uri, "--name", "x")).isEqualTo(64);
         assertThat(stderr()).contains("--redis").doesNotContain("pw4s");

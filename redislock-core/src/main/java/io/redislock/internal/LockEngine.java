@@ -127,7 +127,7 @@ public final class LockEngine implements AutoCloseable {
         List<RedisClient> clients = new ArrayList<>();
         List<RedisURI> uris = new ArrayList<>();
         for (String u : options.uris()) {
-            RedisURI uri = RedisURI.create(u);
+            RedisURI uri = Uris.toRedisUri(u);
             if (options.password() != null && !Uris.hasUserInfo(u)) {
                 uri = RedisURI.builder(uri).withPassword(options.password().toCharArray()).build();
             }
@@ -580,7 +580,7 @@ public final class LockEngine implements AutoCloseable {
     static String describe(Throwable t) {
         Throwable c = Futures.unwrap(t);
         String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m == null ? "" : ": " + Uris.mask(m));
+        return c.getClass().getSimpleName() + (m == null ? "" : ": " + Uris.maskText(m));
     }
 
     // ---- holding ----

@@ -5,36 +5,70 @@ import java.util.regex.Pattern;
 
 /** Parsing and password masking of Redis URIs; nothing here ever returns a password. */
 public final class Uris {
-    /** After "://", everything up to the last '@' before the next whitespace: a password may contain '@' or '/'. */
-    private static final Pattern USERINFO = Pattern.compile("(?<=://)\\S*@");
-
+    /** In free text: after "://", everything up to the last '@' before the next whitespace. */
+    private static final Pattern USERINFO_IN_TEXT = Pattern.compile("(?<=://)\\S*@");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
+    private static final String ENCODE_HINT = " (percent-encode '@', '/', ':', '%' and spaces in a password, e.g. '@' as %40)";
 
     private Uris() {}
 
     /**
-     * Masks the user-info part of a URI: {@code redis://:secret@h:1} becomes {@code redis://***@h:1}.
+     * Masks the user-info part of one URI: everything between {@code ://} and its last {@code @}, so that
+     * a password containing {@code @}, {@code /} or spaces is masked too: {@code redis://:secret@h:1}
+     * becomes {@code redis://***@h:1}.
      *
-     * @param uri any string
+     * @param uri one URI, or any string
      * @return the masked string
      */
     public static String mask(String uri) {
-        return uri == null ? "null" : USERINFO.matcher(uri).replaceAll("***@");
+        if (uri == null) {
+            return "null";
+        }
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return uri;
+        }
+        return uri.substring(0, scheme + 3) + "***" + uri.substring(at);
+    }
+
+    /**
+     * Masks the user info of every URI in a free text (an exception message).
+     *
+     * @param text any text
+     * @return the masked text
+     */
+    public static String maskText(String text) {
+        return text == null ? "null" : USERINFO_IN_TEXT.matcher(text).replaceAll("***@");
+    }
+
+    /** The authority of a URI: between "://" and the first '/', '?' or '#' (or the end). */
+    private static String authority(String uri) {
+        int from = uri.indexOf("://") + 3;
+        int end = uri.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = uri.indexOf(c, from);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        return uri.substring(from, end);
     }
 
     /**
      * Whether a URI carries user info (a password).
      *
-     * @param uri a URI string
+     * @param uri a checked URI string
      * @return true if it has {@code user:password@} or {@code :password@}
      */
     public static boolean hasUserInfo(String uri) {
-        return USERINFO.matcher(uri).find();
+        return authority(uri).indexOf('@') >= 0;
     }
 
     /**
-     * Checks that a URI parses.
+     * Checks that a URI parses into the host and port it appears to name.
      *
      * @param uri the URI
      * @return the trimmed URI
@@ -49,30 +83,38 @@ public final class Uris {
             throw new IllegalArgumentException(
                     "Redis URI must start with redis:// or rediss://, was " + mask(u));
         }
+        String authority = authority(u);
+        int at = authority.lastIndexOf('@');
+        String userInfo = at < 0 ? "" : authority.substring(0, at);
+        String hostPort = authority.substring(at + 1);
+        if (userInfo.indexOf('@') >= 0 || userInfo.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("invalid Redis URI " + mask(u) + ENCODE_HINT);
+        }
+        String host;
+        String port = "";
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            host = close < 0 ? "" : hostPort.substring(1, close);
+            String after = close < 0 ? "" : hostPort.substring(close + 1);
+            if (close < 0 || host.isEmpty() || !host.matches("[0-9A-Fa-f:.]+") || !(after.isEmpty() || after.startsWith(":"))) {
+                throw new IllegalArgumentException("Redis URI has no valid host and port: " + mask(u) + ENCODE_HINT);
+            }
+            port = after.isEmpty() ? "" : after.substring(1);
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            port = colon < 0 ? "" : hostPort.substring(colon + 1);
+            if (!HOST.matcher(host).matches()) {
+                throw new IllegalArgumentException("Redis URI has no valid host and port: " + mask(u) + ENCODE_HINT);
+            }
+        }
+        if (!port.isEmpty() && (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+            throw new IllegalArgumentException("Redis URI port must be 1..65535: " + mask(u));
+        }
         try {
-            // the standard parser first: Lettuce's is lenient and would take "h:abc" or "a@b@h" as a host name
-            java.net.URI strict = new java.net.URI(u);
-            if (strict.getHost() == null || strict.getHost().isEmpty()) {
-                throw new IllegalArgumentException("Redis URI has no valid host and port: " + mask(u)
-                        + " (percent-encode '@', '/', ':' and '%' in a password, e.g. '@' as %40)");
-            }
-            if (strict.getPort() > 65535) {
-                throw new IllegalArgumentException("Redis URI port must be 1..65535: " + mask(u));
-            }
-            RedisURI parsed = RedisURI.create(u);
-            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-                throw new IllegalArgumentException("Redis URI has no host: " + mask(u));
-            }
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("invalid Redis URI " + mask(u)
-                    + " (percent-encode '@', '/', ':' and '%' in a password, e.g. '@' as %40)");
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("Redis URI")) {
-                throw e;
-            }
-            throw new IllegalArgumentException("invalid Redis URI " + mask(u));
+            RedisURI.create(u);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid Redis URI " + mask(u));
+            throw new IllegalArgumentException("invalid Redis URI " + mask(u) + ENCODE_HINT);
         }
         return u;
     }
@@ -85,8 +127,41 @@ public final class Uris {
      * @return "host:port"
      */
     public static String identity(String uri) {
-        RedisURI r = RedisURI.create(uri);
+        RedisURI r = toRedisUri(uri);
         return canonicalHost(r.getHost()) + ":" + r.getPort();
+    }
+
+    /**
+     * Parses a checked URI into Lettuce's form, with the host and port the URI names. (Lettuce's parser
+     * takes {@code redis://redis_1:6380} as host "redis_1:6380" on port 6379: a host name with an
+     * underscore, as Docker Compose service names have, is not a valid URI host for Java's parser.)
+     *
+     * @param uri a URI that passed {@link #check(String)}
+     * @return the Lettuce URI: credentials, database and options as parsed, host and port as written
+     */
+    public static RedisURI toRedisUri(String uri) {
+        RedisURI r = RedisURI.create(uri);
+        String hostPort = authority(uri).substring(authority(uri).lastIndexOf('@') + 1);
+        String host;
+        int port = RedisURI.DEFAULT_REDIS_PORT;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            host = hostPort.substring(1, close);
+            if (close + 1 < hostPort.length()) {
+                port = Integer.parseInt(hostPort.substring(close + 2));
+            }
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            if (colon >= 0) {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            }
+        }
+        String parsedHost = r.getHost() == null ? "" : r.getHost().replace("[", "").replace("]", "");
+        if (parsedHost.equalsIgnoreCase(host) && r.getPort() == port) {
+            return r;
+        }
+        return RedisURI.builder(r).withHost(host).withPort(port).build();
     }
 
     /**
