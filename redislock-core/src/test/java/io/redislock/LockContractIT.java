@@ -373,27 +373,24 @@ abstract class LockContractIT {
 
     @Test
     void cancellingAfterTheGrantButBeforeTheCallerGotTheLeaseGivesTheLockBack() throws Exception {
-        // callbacks run 1 s late, so the lock is granted in Redis while the caller's future is still pending
-        java.util.concurrent.ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor();
-        try {
-            LockClient c = client(LockClientOptions.builder()
-                    .uris(servers.uris())
-                    .callbackExecutor(r -> late.schedule(r, 1, TimeUnit.SECONDS)));
-            LockClient other = client();
-            CompletableFuture<Lease> acquiring = c.lock("contract-late-cancel").acquireAsync(Duration.ofSeconds(5));
-            CompletableFuture<Optional<Lease>> trying = c.lock("contract-late-cancel-try").tryAcquireAsync();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
-                    other.status("contract-late-cancel", "").held() && other.status("contract-late-cancel-try", "").held());
-            assertThat(acquiring.cancel(true)).isTrue();
-            assertThat(trying.cancel(true)).isTrue();
-            // nobody has a handle on those leases: they are released, not kept and renewed
-            try (Lease a = other.lock("contract-late-cancel").acquire(Duration.ofSeconds(5));
-                    Lease b = other.lock("contract-late-cancel-try").acquire(Duration.ofSeconds(5))) {
-                assertThat(a.isHeld()).isTrue();
-                assertThat(b.isHeld()).isTrue();
-            }
-        } finally {
-            late.shutdownNow();
+        // callbacks wait behind a gate, so the lock is granted in Redis while the caller's future is pending
+        java.util.concurrent.BlockingQueue<Runnable> gate = new java.util.concurrent.LinkedBlockingQueue<>();
+        LockClient c = client(LockClientOptions.builder().uris(servers.uris()).callbackExecutor(gate::add));
+        LockClient other = client();
+        CompletableFuture<Lease> acquiring = c.lock("contract-late-cancel").acquireAsync(Duration.ofSeconds(5));
+        CompletableFuture<Optional<Lease>> trying = c.lock("contract-late-cancel-try").tryAcquireAsync();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                other.status("contract-late-cancel", "").held() && other.status("contract-late-cancel-try", "").held());
+        assertThat(acquiring.cancel(true)).isTrue();
+        assertThat(trying.cancel(true)).isTrue();
+        for (Runnable r = gate.poll(); r != null; r = gate.poll()) {
+            r.run();
+        }
+        // nobody has a handle on those leases: they are released, not kept and renewed
+        try (Lease a = other.lock("contract-late-cancel").acquire(Duration.ofSeconds(5));
+                Lease b = other.lock("contract-late-cancel-try").acquire(Duration.ofSeconds(5))) {
+            assertThat(a.isHeld()).isTrue();
+            assertThat(b.isHeld()).isTrue();
         }
     }
 

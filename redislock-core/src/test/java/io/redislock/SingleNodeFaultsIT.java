@@ -8,6 +8,7 @@ import io.redislock.testing.RedisServer;
 import io.redislock.testing.TestTimeouts;
 import io.redislock.testing.WithRedis;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -201,17 +202,12 @@ class SingleNodeFaultsIT {
         LockOptions shortLease = LockOptions.builder().lease(Duration.ofMillis(200)).autoRenew(false).build();
         try (LockClient c = LockClient.create(redis.uri())) {
             c.lock("slow", shortLease).tryAcquire().orElseThrow().release(); // connected, scripts loaded
-            // another client's 600 ms script stalls Redis: the grant comes back long after 200 ms
-            Thread stall = new Thread(() -> redis.command(Duration.ofSeconds(10), "EVAL",
-                    "local t = redis.call('TIME'); local stop = t[1] * 1000000 + t[2] + 600000; "
-                            + "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop; return 1", "0"));
-            stall.start();
-            Thread.sleep(100);
+            // Redis stalls every client for 700 ms: the grant comes back long after the 200 ms lease
+            redis.command("CLIENT", "PAUSE", "700");
             assertThatThrownBy(() -> c.lock("slow", shortLease).tryAcquire())
                     .isInstanceOf(LockUnavailableException.class)
                     .hasMessageContaining("too slowly")
                     .hasMessageContaining("lease 200 ms");
-            stall.join(10_000);
             // not "held elsewhere": the late grant was given back
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.command("GET", "slow") == null);
         }
@@ -233,6 +229,18 @@ class SingleNodeFaultsIT {
             assertThatThrownBy(() -> strict.lock("young", opts).acquire(Duration.ofMillis(300)))
                     .isInstanceOf(LockUnavailableException.class)
                     .hasMessageContaining("restarted");
+            // a release by a holder that does not enforce the rule hands the lock over to the oldest waiter;
+            // a strict waiter does not take that grant as its lease either
+            Lease held = plain.lock("young-handoff", opts).tryAcquire().orElseThrow();
+            CompletableFuture<Lease> first = strict.lock("young-handoff", opts).acquireAsync(Duration.ofSeconds(2));
+            CompletableFuture<Lease> second = strict.lock("young-handoff", opts).acquireAsync(Duration.ofSeconds(2));
+            Thread.sleep(300);
+            held.close();
+            for (CompletableFuture<Lease> f : List.of(first, second)) {
+                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(LockUnavailableException.class)
+                        .hasMessageContaining("restarted");
+            }
             // and the grant it made was given back, not left blocking everyone for the lease
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> redis.command("GET", "young") == null);
             try (Lease l = plain.lock("young", opts).tryAcquire().orElseThrow()) {

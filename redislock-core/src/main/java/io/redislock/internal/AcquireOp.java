@@ -1,6 +1,7 @@
 package io.redislock.internal;
 
 import io.redislock.LockTimeoutException;
+import io.redislock.LockUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,8 @@ final class AcquireOp implements Clockwork.Item {
     private final String score;
     private final long waitNanos;
     private final long deadline;
+    /** The last round whose grant the delayed-restart rule refused, if any. */
+    private volatile Attempt lastRefusedYoung;
     private final CompletableFuture<LeaseImpl> result = new CompletableFuture<>();
     private volatile CompletableFuture<Void> signal = new CompletableFuture<>();
     private volatile long retryAt = Long.MAX_VALUE;
@@ -102,6 +105,9 @@ final class AcquireOp implements Clockwork.Item {
             }
         }
         lastRaws = a.raws();
+        if (!a.granted() && a.errors().stream().anyMatch(e -> e instanceof LockUnavailableException)) {
+            lastRefusedYoung = a;
+        }
         if (a.granted()) {
             LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos(), a.raws());
             if (result.isDone()) {
@@ -162,8 +168,14 @@ final class AcquireOp implements Clockwork.Item {
         return max / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(max / 2 + 1);
     }
 
-    private void finish(Attempt a) {
+    private void finish(Attempt last) {
+        Attempt a = last;
         engine.waiters.remove(token);
+        if (lastRefusedYoung != null && a.answered() >= engine.quorum && !a.late()) {
+            // a round of this wait was granted but refused by the delayed-restart rule: the lock seen as
+            // held since may be another strict waiter's grant on its way back. Report the rule, not a holder.
+            a = lastRefusedYoung;
+        }
         boolean unavailable = a.answered() < engine.quorum || a.late();
         if (!member.isEmpty() || unavailable) {
             // leave the queue, pass on a reservation, and undo a grant whose reply was lost
@@ -192,7 +204,9 @@ final class AcquireOp implements Clockwork.Item {
         synchronized (this) {
             // with an attempt in flight, its reply reports the grant (and refreshes the expiry); under
             // Redlock a grant is one node's vote: it counts as a wake-up, and a round collects the majority
-            take = fence >= 0 && engine.nodes.size() == 1 && !inFlight && !result.isDone();
+            // (a node too young for the delayed-restart rule gets a round, which refuses its vote)
+            take = fence >= 0 && engine.nodes.size() == 1 && !inFlight && !result.isDone()
+                    && engine.trusted(engine.nodes.get(0));
             start = lastStart;
             if (take) {
                 inFlight = true;

@@ -243,7 +243,8 @@ public final class LockEngine implements AutoCloseable {
         return Math.max(t, TimeUnit.MILLISECONDS.toNanos(5));
     }
 
-    private boolean trusted(RedisNode n) {
+    /** Whether a node's grant counts: always, or under the delayed-restart rule once it is up a lease. */
+    boolean trusted(RedisNode n) {
         return !options.enforceDelayedRestart() || n.upAtLeast(maxLeaseNanos.get());
     }
 
@@ -351,8 +352,10 @@ public final class LockEngine implements AutoCloseable {
     private CompletableFuture<Attempt> decide(
             LockImpl l, String token, String member, Fanout<List<Object>> f, long start) {
         if (!f.reached()) {
-            if (nodes.size() > 1 || ignoredGrants(f) > 0) {
-                cleanupWhereGranted(l, token, f);
+            int ignored = ignoredGrants(f);
+            if (nodes.size() > 1 || ignored > 0) {
+                // a grant that did not count (too young a node) is given back without handing it over
+                cleanupWhereGranted(l, token, f, ignored > 0 ? "0" : l.grantArg());
             }
             return CompletableFuture.completedFuture(failed(f, start));
         }
@@ -406,8 +409,11 @@ public final class LockEngine implements AutoCloseable {
                         return Attempt.granted(fence, start, f.answered(), f.raw());
                     }
                     leave(l, token, "", f.raw());
-                    List<Throwable> errs = w.errorList();
-                    return new Attempt(false, 0, start, false, 0, f.answered(), 0, errs, f.raw(), w.reached());
+                    if (w.reached()) { // written back, but too late
+                        return new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true);
+                    }
+                    // too few nodes took the write-back: as good as too few answering (not "held elsewhere")
+                    return new Attempt(false, 0, start, false, 0, atMax + w.yes(), 0, w.errorList(), f.raw(), false);
                 });
     }
 
@@ -468,8 +474,8 @@ public final class LockEngine implements AutoCloseable {
      * release, each hands its share to that node's oldest waiter (fair hand-off), so the nodes' queues
      * keep moving alike.
      */
-    private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f) {
-        String[] args = {token, "", l.grantArg(), "0", floorArg};
+    private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f, String grantArg) {
+        String[] args = {token, "", grantArg, "0", floorArg};
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);
             if (s == Fanout.State.NO && !isOne(f.reply(i).get(0))) {

@@ -60,55 +60,57 @@ final class LockImpl implements DistributedLock {
 
     @Override
     public Optional<Lease> tryAcquire() {
-        return Futures.join(tryAcquireInternal());
+        return Optional.ofNullable(Futures.join(start(0)));
     }
 
     @Override
     public Lease acquire(Duration wait) throws InterruptedException {
-        CompletableFuture<Lease> f = acquireInternal(wait);
+        CompletableFuture<LeaseImpl> src = start(Checks.waitNanos(wait, "wait"));
         try {
-            return Futures.await(f);
+            return Futures.await(src);
         } catch (InterruptedException e) {
-            // granted just before the interrupt cancelled the wait: nobody will get this lease, give it back
-            f.thenAccept(Lease::releaseAsync);
+            giveBackIfGranted(src); // granted just as the interrupt cancelled the wait
             throw e;
         }
     }
 
     @Override
     public CompletableFuture<Optional<Lease>> tryAcquireAsync() {
-        CompletableFuture<Optional<Lease>> internal = tryAcquireInternal();
-        CompletableFuture<Optional<Lease>> out = Futures.on(internal, engine.callbacks);
-        out.whenComplete((v, e) -> {
-            if (out.isCancelled()) {
-                internal.thenAccept(o -> o.ifPresent(Lease::releaseAsync));
-            }
-        });
-        return out;
+        CompletableFuture<LeaseImpl> src = start(0);
+        return handOut(src, Futures.on(src.thenApply(l -> Optional.<Lease>ofNullable(l)), engine.callbacks));
     }
 
     @Override
     public CompletableFuture<Lease> acquireAsync(Duration wait) {
-        CompletableFuture<Lease> internal = acquireInternal(wait);
-        CompletableFuture<Lease> out = Futures.on(internal, engine.callbacks);
+        CompletableFuture<LeaseImpl> src = start(Checks.waitNanos(wait, "wait"));
+        return handOut(src, Futures.on(src.thenApply(l -> (Lease) l), engine.callbacks));
+    }
+
+    private CompletableFuture<LeaseImpl> start(long waitNanos) {
+        engine.ensureOpen();
+        return new AcquireOp(this, waitNanos).start();
+    }
+
+    /**
+     * The caller's future: cancelling it cancels the acquisition; if the lease was granted before the
+     * cancel took effect (the caller never got it), it is given back instead of being kept and renewed.
+     */
+    private static <T> CompletableFuture<T> handOut(CompletableFuture<LeaseImpl> src, CompletableFuture<T> out) {
         out.whenComplete((v, e) -> {
-            // cancelled after the grant but before the caller was handed the lease: give it back
             if (out.isCancelled()) {
-                internal.thenAccept(Lease::releaseAsync);
+                src.cancel(false);
+                giveBackIfGranted(src);
             }
         });
         return out;
     }
 
-    private CompletableFuture<Optional<Lease>> tryAcquireInternal() {
-        engine.ensureOpen();
-        return Futures.map(new AcquireOp(this, 0).start(), Optional::ofNullable);
-    }
-
-    CompletableFuture<Lease> acquireInternal(Duration wait) {
-        long nanos = Checks.waitNanos(wait, "wait");
-        engine.ensureOpen();
-        return Futures.map(new AcquireOp(this, nanos).start(), l -> (Lease) l);
+    private static void giveBackIfGranted(CompletableFuture<LeaseImpl> src) {
+        src.thenAccept(l -> {
+            if (l != null) {
+                l.releaseAsync();
+            }
+        });
     }
 
     @Override

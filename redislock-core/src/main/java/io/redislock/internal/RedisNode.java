@@ -44,6 +44,8 @@ final class RedisNode implements AutoCloseable {
     private CompletableFuture<Void> subscribed;
     private long lastSubscribeAttempt;
     private volatile boolean closed;
+    /** Disconnects seen on this node's connections (a restart during a handshake makes its uptime stale). */
+    private final java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
     /** The last connect failure in which Redis refused the credentials; null after a successful connect. */
     private volatile Throwable authFailure;
     /** Set when the client starts closing: no new connection attempts, pending ones abandoned. */
@@ -84,6 +86,7 @@ final class RedisNode implements AutoCloseable {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                disconnects.incrementAndGet();
                 if (connection == conn) {
                     uptimeKnown = false;
                 }
@@ -131,6 +134,7 @@ final class RedisNode implements AutoCloseable {
             }
             if (connecting == null) {
                 CompletableFuture<StatefulRedisConnection<String, String>> f;
+                int disconnectsBefore = disconnects.get();
                 try {
                     CompletableFuture<StatefulRedisConnection<String, String>> raw =
                             client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
@@ -161,6 +165,11 @@ final class RedisNode implements AutoCloseable {
                                 conn = c2;
                             }
                         }
+                    }
+                    if (e == null && disconnects.get() != disconnectsBefore) {
+                        // a disconnect during the handshake (a restart after INFO answered?): read it again
+                        uptimeKnown = false;
+                        refreshUptime();
                     }
                 });
                 return f;
