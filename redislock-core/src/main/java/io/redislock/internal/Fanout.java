@@ -67,6 +67,17 @@ final class Fanout<T> {
             Function<RedisNode, CompletableFuture<T>> op,
             Vote<T> vote,
             List<CompletableFuture<?>> after) {
+        return start(nodes, quorum, timeoutNanos, op, vote, after).done;
+    }
+
+    /** As {@link #run}, returning the fan-out itself: its {@link #raw()} calls exist on return. */
+    static <T> Fanout<T> start(
+            List<RedisNode> nodes,
+            int quorum,
+            long timeoutNanos,
+            Function<RedisNode, CompletableFuture<T>> op,
+            Vote<T> vote,
+            List<CompletableFuture<?>> after) {
         Fanout<T> f = new Fanout<>(nodes, quorum, vote);
         for (int i = 0; i < nodes.size(); i++) {
             RedisNode node = nodes.get(i);
@@ -93,7 +104,12 @@ final class Fanout<T> {
             CompletableFuture<T> call = (CompletableFuture<T>) f.raw.get(i);
             call.whenComplete((r, e) -> f.settle(idx, r, e));
         }
-        return f.done;
+        return f;
+    }
+
+    /** @return the decision, completed at a majority or once every node settled */
+    CompletableFuture<Fanout<T>> done() {
+        return done;
     }
 
     static <T> CompletableFuture<Fanout<T>> run(

@@ -49,6 +49,8 @@ public final class LockEngine implements AutoCloseable {
     final String wakeChannel;
     final Map<String, AcquireOp> waiters = new ConcurrentHashMap<>();
     final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
+    /** Per lock key, the per-node calls of this client's latest release still under way (Redlock). */
+    private final Map<String, List<CompletableFuture<?>>> releasing = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
     private final AtomicLong maxLeaseNanos = new AtomicLong();
     private final ClientResources resources;
@@ -345,7 +347,8 @@ public final class LockEngine implements AutoCloseable {
                         quorum,
                         timeout,
                         n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
-                        (n, r) -> isOne(r.get(0)) && trusted(n))
+                        (n, r) -> isOne(r.get(0)) && trusted(n),
+                        releasing.get(l.keys[0]))
                 .thenCompose(f -> decide(l, token, member, f, start));
     }
 
@@ -624,9 +627,17 @@ public final class LockEngine implements AutoCloseable {
     /** Compare-and-delete on all nodes, waking one waiter. */
     CompletableFuture<Outcome> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), "0", floorArg};
-        return Fanout.<Long>run(nodes, quorum, options.commandTimeout().toNanos(),
-                        n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after)
-                .thenApply(this::outcome);
+        Fanout<Long> f = Fanout.<Long>start(nodes, quorum, options.commandTimeout().toNanos(),
+                n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after);
+        if (nodes.size() > 1) {
+            // a release returns at a majority; on a slower node it may still wait for the grant's reply. This
+            // client's next round on the lock is sent after it there, or it would find the old token and refuse
+            List<CompletableFuture<?>> raws = f.raw();
+            releasing.put(l.keys[0], raws);
+            CompletableFuture.allOf(raws.toArray(new CompletableFuture<?>[0]))
+                    .whenComplete((v, e) -> releasing.remove(l.keys[0], raws));
+        }
+        return f.done().thenApply(this::outcome);
     }
 
     // ---- inspection ----
