@@ -136,8 +136,7 @@ final class RedisNode implements AutoCloseable {
                 CompletableFuture<StatefulRedisConnection<String, String>> f;
                 int disconnectsBefore = disconnects.get();
                 try {
-                    CompletableFuture<StatefulRedisConnection<String, String>> raw =
-                            client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+                    CompletableFuture<StatefulRedisConnection<String, String>> raw = connectOnce(2);
                     // a connection that completes after the client started closing is closed, not kept
                     raw.thenAccept(c2 -> {
                         boolean late;
@@ -176,6 +175,31 @@ final class RedisNode implements AutoCloseable {
             }
             return connecting;
         }
+    }
+
+    /**
+     * Connects; a handshake cut short by the connection closing is tried again, up to {@code retries}
+     * times. (Lettuce may report a refused password as "Connection closed prematurely" when the channel's
+     * close overtakes the server's error; the next attempt then tells what really happened.)
+     */
+    private CompletableFuture<StatefulRedisConnection<String, String>> connectOnce(int retries) {
+        CompletableFuture<StatefulRedisConnection<String, String>> f =
+                client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        if (retries <= 0) {
+            return f;
+        }
+        return f.exceptionallyCompose(e -> {
+            boolean cut = false;
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                cut |= c.getMessage() != null && c.getMessage().contains("closed prematurely");
+            }
+            synchronized (mutex) {
+                if (!cut || closing || closed) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+            return connectOnce(retries - 1);
+        });
     }
 
     private void noteConnect(Throwable e) {
