@@ -49,7 +49,8 @@ public final class LockEngine implements AutoCloseable {
     final String wakeChannel;
     final Map<String, AcquireOp> waiters = new ConcurrentHashMap<>();
     final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
-    /** Per lock key, the per-node calls of this client's latest release still under way (Redlock). */
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** Per lock key, per node: this client's releases and cleanups still under way, which later rounds follow. */
     private final Map<String, List<CompletableFuture<?>>> releasing = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
     private final AtomicLong maxLeaseNanos = new AtomicLong();
@@ -479,19 +480,54 @@ public final class LockEngine implements AutoCloseable {
      */
     private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f, String grantArg) {
         String[] args = {token, "", grantArg, "0", floorArg};
+        List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);
             if (s == Fanout.State.NO && !isOne(f.reply(i).get(0))) {
+                calls.add(null);
                 continue;
             }
-            RedisNode n = nodes.get(i);
-            track(f.raw().get(i).handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args)))
-                    .whenComplete((r, e) -> {
-                if (e != null) {
-                    LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
-                }
-            });
+            calls.add(releaseAfter(l, nodes.get(i), f.raw().get(i), args));
         }
+        orderAfter(l.keys[0], calls);
+    }
+
+    /** A release script on one node, sent once {@code prev} (an earlier call there) completed. */
+    private CompletableFuture<Long> releaseAfter(LockImpl l, RedisNode n, CompletableFuture<?> prev, String[] args) {
+        // unbounded here (Lettuce's command timeout ends it): later calls are ordered after its reply
+        CompletableFuture<Long> call = prev.handle((r, e) -> null).thenCompose(x -> n.<Long>evalRaw(Script.RELEASE, l.keys, args));
+        track(call).whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
+            }
+        });
+        return call;
+    }
+
+    /**
+     * Orders this client's later calls on a lock, per node, after {@code calls} (one per node; null where
+     * nothing was sent). A release or cleanup that waits for an earlier call's reply on a slow node must not
+     * be overtaken there by a later round: the round would be refused, or, with the same token, granted and
+     * then undone by the cleanup behind it.
+     */
+    private void orderAfter(String key, List<CompletableFuture<?>> calls) {
+        List<CompletableFuture<?>> merged = releasing.compute(key, (k, old) -> {
+            List<CompletableFuture<?>> m = new ArrayList<>(nodes.size());
+            for (int i = 0; i < nodes.size(); i++) {
+                CompletableFuture<?> c = calls.get(i);
+                CompletableFuture<?> o = old == null || old.get(i).isDone() ? null : old.get(i);
+                if (c == null) {
+                    m.add(o == null ? DONE : o);
+                } else if (o == null) {
+                    m.add(c);
+                } else {
+                    m.add(CompletableFuture.allOf(o.handle((r, e) -> null), c.handle((r, e) -> null)));
+                }
+            }
+            return m;
+        });
+        CompletableFuture.allOf(merged.toArray(new CompletableFuture<?>[0]))
+                .handle((v, e) -> releasing.remove(key, merged));
     }
 
     /**
@@ -512,16 +548,11 @@ public final class LockEngine implements AutoCloseable {
     /** Leaves the waiter queue on every node (passing on a reservation) and deletes the key if it holds our token. */
     void leave(LockImpl l, String token, String member, List<CompletableFuture<?>> after) {
         String[] args = {token, member, l.grantArg(), "0", floorArg};
+        List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            RedisNode n = nodes.get(i);
-            CompletableFuture<?> prev = after == null ? CompletableFuture.completedFuture(null) : after.get(i);
-            track(prev.handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args)))
-                    .whenComplete((r, e) -> {
-                if (e != null) {
-                    LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
-                }
-            });
+            calls.add(releaseAfter(l, nodes.get(i), after == null ? DONE : after.get(i), args));
         }
+        orderAfter(l.keys[0], calls);
     }
 
     /** Remembers a fire-and-forget cleanup until it completes, so that {@link #close()} can wait for it. */
@@ -632,10 +663,7 @@ public final class LockEngine implements AutoCloseable {
         if (nodes.size() > 1) {
             // a release returns at a majority; on a slower node it may still wait for the grant's reply. This
             // client's next round on the lock is sent after it there, or it would find the old token and refuse
-            List<CompletableFuture<?>> raws = f.raw();
-            releasing.put(l.keys[0], raws);
-            CompletableFuture.allOf(raws.toArray(new CompletableFuture<?>[0]))
-                    .whenComplete((v, e) -> releasing.remove(l.keys[0], raws));
+            orderAfter(l.keys[0], f.raw());
         }
         return f.done().thenApply(this::outcome);
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.redislock.DistributedLock;
 import io.redislock.Lease;
 import io.redislock.LockClient;
+import io.redislock.LockOptions;
 import io.redislock.LockTimeoutException;
 import io.redislock.testing.RedisServer;
 import java.time.Duration;
@@ -141,5 +142,30 @@ class RedlockPartialGrantCleanupIT extends RedlockTestSupport {
         assertThat(second.fencingToken()).isEqualTo(102L);
         assertThat(slow.command("GET", fenceKey("back-to-back"))).as("node 4 granted both rounds").isEqualTo("102");
         assertThat(second.release()).isTrue();
+    }
+
+    @Test
+    void theCleanupOfAFailedRoundNeverUndoesALaterRoundOfTheSameWait() throws Exception {
+        // rounds of one wait share a token. Node 0 refuses (a foreign token), nodes 3 and 4 stall, so rounds
+        // fail with 2 yes; each failed round's release waits on 3 and 4 for that round's reply. When they
+        // resume, a later round is granted there; an earlier round's release arriving after it would delete
+        // the granted share (same token) and the holder would be left with a minority
+        LockOptions opts = LockOptions.builder()
+                .fairHandoff(false)
+                .retry(io.redislock.RetryPolicy.builder()
+                        .initialDelay(Duration.ofMillis(10))
+                        .maxDelay(Duration.ofMillis(30))
+                        .build())
+                .build();
+        LockClient c = connectedClient(b -> b.nodeTimeout(Duration.ofMillis(100)));
+        c.lock("subscribed").acquire(Duration.ofSeconds(5)).release();
+        servers.get(0).command("SET", "same-token", "foreign", "PX", "30000");
+        servers.get(3).command("CLIENT", "PAUSE", "500");
+        servers.get(4).command("CLIENT", "PAUSE", "500");
+        Lease lease = c.lock("same-token", opts).acquire(Duration.ofSeconds(5));
+        Thread.sleep(700); // every call queued during the stall has been answered
+        await().atMost(Duration.ofSeconds(5)).until(() -> nodesHolding("same-token", lease.token()) == 4);
+        assertThat(lease.release()).isTrue();
+        servers.get(0).command("DEL", "same-token");
     }
 }
