@@ -138,6 +138,14 @@ class InputValidationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
         assertThatThrownBy(() -> LockClientOptions.builder().uris("redis://127.0.0.1:0"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+        assertThatThrownBy(() -> LockClientOptions.builder().uris("redis://127.0.0.1:"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+        // a raw '/' cuts the authority short: the "port" is then part of the password, and the hint says so
+        assertThatThrownBy(() -> LockClientOptions.builder().uris("redis://default:S3CR/T@127.0.0.1:7000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("percent-encode")
+                .hasMessageNotContaining("S3CR");
+        assertThat(io.redislock.internal.Uris.toRedisUri("redis://127.0.0.1:042599").getPort()).isEqualTo(42599);
         // names such as Docker Compose service names, IPv6 literals, databases and query options are fine
         assertThat(LockClientOptions.builder()
                         .uris("redis://redis_master:6379", "redis://[::1]:7000/2", "rediss://cache-1.example.com",

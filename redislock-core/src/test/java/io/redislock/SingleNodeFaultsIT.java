@@ -194,6 +194,20 @@ class SingleNodeFaultsIT {
                         .isInstanceOf(LockUnavailableException.class)
                         .hasMessageContaining("refused the credentials");
             }
+            // Redlock: the quorum failure says how many nodes refused the credentials
+            try (RedisServer s2 = RedisServer.start("--requirepass", "pa55-word");
+                    RedisServer s3 = RedisServer.start("--requirepass", "pa55-word");
+                    LockClient bad = LockClient.create(LockClientOptions.builder()
+                            .uris("redis://:wrong-pa55@127.0.0.1:" + secured.port(),
+                                    "redis://:wrong-pa55@127.0.0.1:" + s2.port(),
+                                    "redis://:wrong-pa55@127.0.0.1:" + s3.port())
+                            .commandTimeout(Duration.ofMillis(500))
+                            .build())) {
+                assertThatThrownBy(() -> bad.lock("secured").acquire(Duration.ofMillis(500)))
+                        .isInstanceOf(LockUnavailableException.class)
+                        .hasMessageContaining("refused the credentials")
+                        .satisfies(e -> assertThat(stackText(e)).doesNotContain("wrong-pa55"));
+            }
         }
     }
 

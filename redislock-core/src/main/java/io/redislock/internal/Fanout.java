@@ -159,7 +159,7 @@ final class Fanout<T> {
             }
             if (error != null) {
                 states[idx] = State.FAILED;
-                errors[idx] = Futures.unwrap(error);
+                errors[idx] = nodes.get(idx).explain(Futures.unwrap(error));
                 failed++;
             } else {
                 replies[idx] = reply;

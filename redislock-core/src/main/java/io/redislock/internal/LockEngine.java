@@ -589,6 +589,10 @@ public final class LockEngine implements AutoCloseable {
         long young = a.errors().stream().filter(e -> e instanceof LockUnavailableException).count();
         String why = young == 0 ? "" : " (" + young + " more restarted less than the longest lease ago, so their grants"
                 + " do not count: enforceDelayedRestart)";
+        long refused = a.errors().stream().filter(LockEngine::authenticationFailed).count();
+        if (refused > 0) {
+            why += " (" + refused + " refused the credentials; check the password)";
+        }
         QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
                 + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum + why,
                 a.answered(), nodes.size());

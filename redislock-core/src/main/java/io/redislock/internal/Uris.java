@@ -108,8 +108,10 @@ public final class Uris {
                 throw new IllegalArgumentException("Redis URI has no valid host and port: " + mask(u) + ENCODE_HINT);
             }
         }
-        if (!port.isEmpty() && (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
-            throw new IllegalArgumentException("Redis URI port must be 1..65535: " + mask(u));
+        boolean colon = hostPort.startsWith("[") ? hostPort.indexOf("]:") >= 0 : hostPort.indexOf(':') >= 0;
+        if (colon && (port.isEmpty() || !port.matches("[0-9]{1,9}") || Integer.parseInt(port) < 1
+                || Integer.parseInt(port) > 65535)) {
+            throw new IllegalArgumentException("Redis URI port must be a number 1..65535: " + mask(u) + ENCODE_HINT);
         }
         try {
             RedisURI.create(u);
