@@ -87,6 +87,7 @@ public final class RedisServer implements AutoCloseable {
     private final Path outputFile;
     private final Object connectionLock = new Object();
 
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private volatile int port;
     private volatile Process process;
     private volatile boolean paused;
@@ -485,7 +486,9 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalStateException("redis-server exited with code " + exitCode(p)
                         + " during startup on port " + port + ". Output:\n" + output);
             }
-            if (answersPing() && p.isAlive()) {
+            // the PING must come from this process: another server may hold the port (a port picked twice),
+            // and this one is still alive for a moment before it notices that it could not bind
+            if (answersPing() && p.isAlive() && tail(logFile, logOffset).contains("Ready to accept connections")) {
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
@@ -573,12 +576,18 @@ public final class RedisServer implements AutoCloseable {
         return password == null || password.isEmpty() ? null : password;
     }
 
+    /** A free loopback port, never one handed out before in this JVM (servers start in parallel). */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free loopback port", e);
+        for (int i = 0; i < 100; i++) {
+            try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot find a free loopback port", e);
+            }
         }
+        throw new IllegalStateException("no loopback port that was not handed out before in 100 tries");
     }
 
     /** Sends a signal with the {@code kill} command, bounded in time. */
