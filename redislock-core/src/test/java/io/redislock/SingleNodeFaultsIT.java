@@ -248,7 +248,8 @@ class SingleNodeFaultsIT {
             Lease held = plain.lock("young-handoff", opts).tryAcquire().orElseThrow();
             CompletableFuture<Lease> first = strict.lock("young-handoff", opts).acquireAsync(Duration.ofSeconds(2));
             CompletableFuture<Lease> second = strict.lock("young-handoff", opts).acquireAsync(Duration.ofSeconds(2));
-            Thread.sleep(300);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Long.valueOf(2).equals(redis.command("ZCARD", "{young-handoff}:waiters")));
             held.close();
             for (CompletableFuture<Lease> f : List.of(first, second)) {
                 assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))

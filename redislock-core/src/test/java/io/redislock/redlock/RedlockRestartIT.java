@@ -162,14 +162,14 @@ class RedlockRestartIT extends RedlockTestSupport {
         fences.add(plain.fencingToken());
         assertThat(plain.release()).isTrue();
 
-        // with it, only the two nodes that kept running count: no majority
+        // with it, at most the two nodes that kept running count (a fresh client, reading whole seconds of
+        // uptime, counts one second less: they may still look young too): no majority
         DistributedLock strictFresh = connectedClient(b -> b.enforceDelayedRestart(true)).lock("delayed", opts);
         for (int i = 0; i < 2; i++) { // the second time with the uptime of every node known
             assertThatThrownBy(strictFresh::tryAcquire)
                     .isInstanceOf(QuorumNotReachedException.class)
-                    .hasMessageContaining("only 2 of 5")
-                    .hasMessageContaining("3 more restarted")
-                    .satisfies(e -> assertThat(((QuorumNotReachedException) e).answered()).isEqualTo(2));
+                    .hasMessageContaining("more restarted less than the longest lease ago")
+                    .satisfies(e -> assertThat(((QuorumNotReachedException) e).answered()).isLessThanOrEqualTo(2));
         }
 
         // the client that was connected before the restarts re-reads the uptime on reconnect
