@@ -58,9 +58,19 @@ final class Fanout<T> {
      * @param op the per-node call, unbounded (see {@link RedisNode#evalRaw})
      * @param vote what counts as yes
      * @param after per-node futures the call must wait for (the previous call's raw futures), or null
-     * @return the round: its {@link #raw()} calls exist on return; {@link #done()} completes once it is
-     *     decided (a quorum said yes, or every node settled)
+     * @return a future completed with the round once decided: a quorum said yes, or every node settled
      */
+    static <T> CompletableFuture<Fanout<T>> run(
+            List<RedisNode> nodes,
+            int quorum,
+            long timeoutNanos,
+            Function<RedisNode, CompletableFuture<T>> op,
+            Vote<T> vote,
+            List<CompletableFuture<?>> after) {
+        return start(nodes, quorum, timeoutNanos, op, vote, after).done;
+    }
+
+    /** As {@link #run}, returning the fan-out itself: its {@link #raw()} calls exist on return. */
     static <T> Fanout<T> start(
             List<RedisNode> nodes,
             int quorum,
@@ -102,14 +112,13 @@ final class Fanout<T> {
         return done;
     }
 
-    /** As {@link #start} with nothing to wait for, returning the decision only. */
     static <T> CompletableFuture<Fanout<T>> run(
             List<RedisNode> nodes,
             int quorum,
             long timeoutNanos,
             Function<RedisNode, CompletableFuture<T>> op,
             Vote<T> vote) {
-        return start(nodes, quorum, timeoutNanos, op, vote, null).done;
+        return run(nodes, quorum, timeoutNanos, op, vote, null);
     }
 
     /**

@@ -343,14 +343,13 @@ public final class LockEngine implements AutoCloseable {
         if (deadline != Long.MAX_VALUE) {
             timeout = Math.min(timeout, Math.max(nodeTimeoutNanos(leaseNanos), deadline - start));
         }
-        return Fanout.<List<Object>>start(
+        return Fanout.<List<Object>>run(
                         nodes,
                         quorum,
                         timeout,
                         n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
                         (n, r) -> isOne(r.get(0)) && trusted(n),
                         releasing.get(l.keys[0]))
-                .done()
                 .thenCompose(f -> decide(l, token, member, f, start));
     }
 
