@@ -362,9 +362,9 @@ abstract class LockContractIT {
                     l.close(); // the other waiter gets its turn
                     return true;
                 });
-        Thread.sleep(300);
-        assertThat(viaJavaLock).isNotDone();
-        assertThat(forever).isNotDone();
+        // both keep waiting while the lock is held (they used to give up at once)
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !viaJavaLock.isDone() && !forever.isDone());
         held.close();
         assertThat(viaJavaLock.get(20, TimeUnit.SECONDS)).isTrue();
         assertThat(forever.get(20, TimeUnit.SECONDS)).isTrue();
