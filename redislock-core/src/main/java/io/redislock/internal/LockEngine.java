@@ -350,16 +350,21 @@ public final class LockEngine implements AutoCloseable {
                         n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
                         (n, r) -> isOne(r.get(0)) && trusted(n),
                         releasing.get(l.keys[0]))
-                .thenCompose(f -> decide(l, token, member, f, start));
+                .thenCompose(f -> decide(l, token, member, score, keepMs, f, start));
     }
 
     private CompletableFuture<Attempt> decide(
-            LockImpl l, String token, String member, Fanout<List<Object>> f, long start) {
+            LockImpl l, String token, String member, String score, long keepMs, Fanout<List<Object>> f, long start) {
         if (!f.reached()) {
             int ignored = ignoredGrants(f);
-            if (nodes.size() > 1 || ignored > 0) {
+            if (ignored > 0) {
                 // a grant that did not count (too young a node) is given back without handing it over
-                cleanupWhereGranted(l, token, f, ignored > 0 ? "0" : l.grantArg());
+                cleanupWhereGranted(l, token, f, new String[] {token, "", "0", "0", floorArg});
+            } else if (nodes.size() > 1) {
+                // a waiter keeps a share unless an older waiter is queued there (see release.lua)
+                cleanupWhereGranted(l, token, f, member.isEmpty()
+                        ? new String[] {token, "", l.grantArg(), "0", floorArg}
+                        : new String[] {token, "", l.grantArg(), "0", floorArg, member, score, Long.toString(keepMs)});
             }
             return CompletableFuture.completedFuture(failed(f, start));
         }
@@ -475,11 +480,14 @@ public final class LockEngine implements AutoCloseable {
     /**
      * Releases a failed round's partial grants: on every node that granted, timed out or failed (its
      * grant may have happened); nodes that answered "held by another owner" granted nothing. Like any
-     * release, each hands its share to that node's oldest waiter (fair hand-off), so the nodes' queues
-     * keep moving alike.
+     * release, each hands its share to that node's oldest waiter (fair hand-off). A wait that goes on
+     * keeps its share where no older waiter is queued, and queues where it gives its share away: the
+     * oldest waiter then gathers the shares of a split vote instead of each node handing its share to a
+     * different waiter, round after round.
+     *
+     * @param args release.lua's arguments
      */
-    private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f, String grantArg) {
-        String[] args = {token, "", grantArg, "0", floorArg};
+    private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f, String[] args) {
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);

@@ -119,6 +119,59 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
     }
 
     @Test
+    void aSplitVoteIsGatheredByTheOldestWaiterInsteadOfPassedRoundAfterRound() throws Exception {
+        // a split vote, as left by racing rounds: w1 (oldest) holds nodes 0-1, w2 nodes 2-3, w3 node 4;
+        // each is queued where it does not hold. Each waiter's failed round gives back its shares; if every
+        // node handed its share to its own oldest queued waiter, w1's shares would go to w2 and the split
+        // would move on instead of ending (seen: 8 clients with 2 of 5 nodes dead, nobody granted for 17 s).
+        String name = "rl-split";
+        String queue = "{" + name + "}:waiters";
+        for (int i = 0; i < servers.size(); i++) {
+            block(i, name);
+        }
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nextMillisecond();
+            waiting.add(queue(connectedClient(), name, i + 1));
+        }
+        List<?> members = (List<?>) servers.get(0).command("ZRANGE", queue, "0", "-1");
+        int[] owner = {0, 0, 1, 1, 2};
+        for (int i = 0; i < servers.size(); i++) {
+            String member = (String) members.get(owner[i]);
+            servers.get(i).command("SET", name, member.split(" ")[1], "PX", "30000");
+            servers.get(i).command("ZREM", queue, member);
+        }
+
+        // w1's round: two of five; its cleanup must leave w1 its shares (no older waiter is queued there)
+        long before = servers.get(0).commandCalls().getOrDefault("evalsha", 0L);
+        wake(members.get(0), 0);
+        await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5))
+                .until(() -> servers.get(0).commandCalls().getOrDefault("evalsha", 0L) >= before + 2);
+        // w2's round: two of five; its cleanup hands nodes 2-3 to w1, which then holds four of five
+        wake(members.get(1), 2);
+
+        Lease first = waiting.get(0).get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(waiting.get(1)).as("w2 waits for w1").isNotDone();
+        assertThat(nodesHolding(name, first.token())).isGreaterThanOrEqualTo(3);
+        List<Long> fences = new ArrayList<>(List.of(first.fencingToken()));
+        assertThat(first.release()).isTrue();
+        for (int i = 1; i < 3; i++) {
+            Lease next = waiting.get(i).get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+            fences.add(next.fencingToken());
+            assertThat(next.release()).isTrue();
+        }
+        assertStrictlyIncreasing(fences);
+    }
+
+    /** Makes a queued waiter (its queue entry) run a round now: wake-up messages from a majority. */
+    private void wake(Object member, int node) {
+        String[] parts = ((String) member).split(" ");
+        for (int i = 0; i < 3; i++) {
+            servers.get(node).command("PUBLISH", parts[0], parts[1]);
+        }
+    }
+
+    @Test
     void aWaitersOwnScoreIsCappedAtTheNodesClock() throws Exception {
         // a client whose clock runs ahead must not queue behind waiters that came after it
         String name = "rl-score";

@@ -9,8 +9,16 @@
 --         wake it
 -- ARGV[4] "1" = force: delete whatever token holds the lock
 -- ARGV[5] fencing floor mode, as in acquire.lua
+-- ARGV[6] optional: the caller's waiter member when this is the cleanup of a failed Redlock round of a wait
+--         that goes on. The share stays with the caller (returns 2) unless an older waiter is queued here;
+--         else the caller queues here, with score min(ARGV[7], the server's TIME in ms), and the share goes
+--         to the oldest waiter. Without this, each node would hand its share of a split vote to a different
+--         waiter, and the split could repeat for many rounds.
+-- ARGV[7] the caller's queue score (ms), with ARGV[6]
+-- ARGV[8] how long (ms) the waiters set is kept after that registration, with ARGV[6]
 -- A waiter whose channel has no subscriber (its process is gone) is skipped.
--- Returns 1 when this call deleted the lock key, 0 otherwise (not held, or held by another token).
+-- Returns 1 when this call deleted the lock key, 2 when the caller keeps it (ARGV[6]), 0 otherwise (not
+-- held, or held by another token).
 -- next_fence is the same text in acquire.lua and release.lua (a Redis script cannot call another);
 -- ScriptsTest keeps the two copies identical
 local function next_fence()
@@ -44,6 +52,20 @@ if ARGV[2] ~= '' then redis.call('ZREM', KEYS[3], ARGV[2]) end
 local owner = redis.call('GET', KEYS[1])
 if (not owner) or (owner ~= ARGV[1] and ARGV[4] ~= '1') then
   return 0
+end
+local requeue = ARGV[6]
+if requeue and requeue ~= '' and owner == ARGV[1] then
+  local t = redis.call('TIME')
+  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local own = tonumber(ARGV[7])
+  if own and own < score then score = own end
+  redis.call('ZADD', KEYS[3], 'NX', score, requeue)
+  if redis.call('ZRANGE', KEYS[3], 0, 0)[1] == requeue then
+    redis.call('ZREM', KEYS[3], requeue)
+    return 2
+  end
+  local keep = tonumber(ARGV[8])
+  if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
 end
 redis.call('DEL', KEYS[1])
 
