@@ -361,10 +361,13 @@ public final class LockEngine implements AutoCloseable {
                 // a grant that did not count (too young a node) is given back without handing it over
                 cleanupWhereGranted(l, token, f, new String[] {token, "", "0", "0", floorArg});
             } else if (nodes.size() > 1) {
-                // a waiter keeps a share unless an older waiter is queued there (see release.lua)
-                cleanupWhereGranted(l, token, f, member.isEmpty()
+                // a waiter keeps an expiring share unless an older waiter is queued there (see release.lua),
+                // for at most two retry intervals unless its next round renews it
+                long cap = Math.max(1000, 2 * l.options().retry().maxDelay().toMillis());
+                cleanupWhereGranted(l, token, f, member.isEmpty() || !l.expiring()
                         ? new String[] {token, "", l.grantArg(), "0", floorArg}
-                        : new String[] {token, "", l.grantArg(), "0", floorArg, member, score, Long.toString(keepMs)});
+                        : new String[] {token, "", l.grantArg(), "0", floorArg, member, score, Long.toString(keepMs),
+                            Long.toString(cap)});
             }
             return CompletableFuture.completedFuture(failed(f, start));
         }

@@ -163,6 +163,38 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         assertStrictlyIncreasing(fences);
     }
 
+    @Test
+    void aFailedRoundsCleanupKeepsAShareOnlyWhereNoOlderWaiterIsQueued() throws Exception {
+        String name = "rl-keep";
+        String queue = "{" + name + "}:waiters";
+        RedisServer node = servers.get(0);
+        String release = script("release");
+        String mine = "redislock:wake:none my-token 30000";
+        // nobody older queued: the share stays, with its expiry cut to the cap (5 s), and we are not queued
+        node.command("SET", name, "my-token", "PX", "30000");
+        node.command("ZADD", queue, "2000", "redislock:wake:none younger-token 30000");
+        assertThat(node.command("EVAL", release, "3", name, fenceKey(name), queue,
+                "my-token", "", "1", "0", "0", mine, "1000", "60000", "5000")).isEqualTo(2L);
+        assertThat(node.command("GET", name)).isEqualTo("my-token");
+        assertThat((Long) node.command("PTTL", name)).isBetween(1L, 5000L);
+        assertThat(node.command("ZSCORE", queue, mine)).isNull();
+
+        // an older waiter queued (with a live subscriber, as hand-offs skip dead waiters): the share goes
+        // to it, and we queue with our own score
+        node.command("ZADD", queue, "500", "redislock:wake:older older-token 30000");
+        io.lettuce.core.RedisClient raw = io.lettuce.core.RedisClient.create(node.uri());
+        try (var older = raw.connectPubSub()) {
+            older.sync().subscribe("redislock:wake:older");
+            assertThat(node.command("EVAL", release, "3", name, fenceKey(name), queue,
+                    "my-token", "", "1", "0", "0", mine, "1000", "60000", "5000")).isEqualTo(1L);
+        } finally {
+            raw.shutdown();
+        }
+        assertThat(node.command("GET", name)).isEqualTo("older-token");
+        assertThat(node.command("ZSCORE", queue, mine)).isEqualTo("1000");
+        node.command("DEL", name, queue);
+    }
+
     /** Makes a queued waiter (its queue entry) run a round now: wake-up messages from a majority. */
     private void wake(Object member, int node) {
         String[] parts = ((String) member).split(" ");

@@ -16,6 +16,8 @@
 --         waiter, and the split could repeat for many rounds.
 -- ARGV[7] the caller's queue score (ms), with ARGV[6]
 -- ARGV[8] how long (ms) the waiters set is kept after that registration, with ARGV[6]
+-- ARGV[9] the longest time (ms) a kept share may stay until the caller's next round renews it, with
+--         ARGV[6]: bounds what a waiter that dies between rounds leaves behind
 -- A waiter whose channel has no subscriber (its process is gone) is skipped.
 -- Returns 1 when this call deleted the lock key, 2 when the caller keeps it (ARGV[6]), 0 otherwise (not
 -- held, or held by another token).
@@ -62,6 +64,8 @@ if requeue and requeue ~= '' and owner == ARGV[1] then
   redis.call('ZADD', KEYS[3], 'NX', score, requeue)
   if redis.call('ZRANGE', KEYS[3], 0, 0)[1] == requeue then
     redis.call('ZREM', KEYS[3], requeue)
+    local cap = tonumber(ARGV[9])
+    if cap and redis.call('PTTL', KEYS[1]) > cap then redis.call('PEXPIRE', KEYS[1], cap) end
     return 2
   end
   local keep = tonumber(ARGV[8])
