@@ -125,6 +125,13 @@ final class AcquireOp implements Clockwork.Item {
             return;
         }
         if (result.isDone()) {
+            // cancelled or closed while this round was in flight: the leave then sent was ordered after the
+            // round before it; leave again after this one (its cleanup may have kept a share or queued us)
+            try {
+                engine.leave(lock, token, member, a.raws());
+            } catch (RuntimeException e) {
+                // best effort, as in abandonQuietly
+            }
             return;
         }
         long now = engine.ticker.nanos();

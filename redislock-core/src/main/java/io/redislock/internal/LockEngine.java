@@ -361,10 +361,12 @@ public final class LockEngine implements AutoCloseable {
                 // a grant that did not count (too young a node) is given back without handing it over
                 cleanupWhereGranted(l, token, f, new String[] {token, "", "0", "0", floorArg});
             } else if (nodes.size() > 1) {
-                // a waiter keeps an expiring share unless an older waiter is queued there (see release.lua),
-                // for at most two retry intervals unless its next round renews it
+                // a split vote (a majority answered): a waiter keeps an expiring share unless an older
+                // waiter is queued there (see release.lua), for at most two retry intervals unless its next
+                // round renews it. A waiter that cannot reach a majority keeps nothing: it must not hold up
+                // the waiters that can.
                 long cap = Math.max(1000, 2 * l.options().retry().maxDelay().toMillis());
-                cleanupWhereGranted(l, token, f, member.isEmpty() || !l.expiring()
+                cleanupWhereGranted(l, token, f, member.isEmpty() || !l.expiring() || f.answered() < quorum
                         ? new String[] {token, "", l.grantArg(), "0", floorArg}
                         : new String[] {token, "", l.grantArg(), "0", floorArg, member, score, Long.toString(keepMs),
                             Long.toString(cap)});
@@ -483,10 +485,10 @@ public final class LockEngine implements AutoCloseable {
     /**
      * Releases a failed round's partial grants: on every node that granted, timed out or failed (its
      * grant may have happened); nodes that answered "held by another owner" granted nothing. Like any
-     * release, each hands its share to that node's oldest waiter (fair hand-off). A wait that goes on
-     * keeps its share where no older waiter is queued, and queues where it gives its share away: the
-     * oldest waiter then gathers the shares of a split vote instead of each node handing its share to a
-     * different waiter, round after round.
+     * release, each hands its share to that node's oldest waiter (fair hand-off). After a split vote (a
+     * majority answered), a waiter keeps its share where no older waiter is queued, and queues where it
+     * gives its share away: the oldest waiter then gathers the shares of the split instead of each node
+     * handing its share to a different waiter, round after round.
      *
      * @param args release.lua's arguments
      */

@@ -179,6 +179,14 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         assertThat((Long) node.command("PTTL", name)).isBetween(1L, 5000L);
         assertThat(node.command("ZSCORE", queue, mine)).isNull();
 
+        // the only older entry is a waiter that is gone (no subscriber): the share stays ours, still capped
+        node.command("ZADD", queue, "100", "redislock:wake:gone gone-token 30000");
+        assertThat(node.command("EVAL", release, "3", name, fenceKey(name), queue,
+                "my-token", "", "1", "0", "0", mine, "1000", "60000", "5000")).isEqualTo(2L);
+        assertThat(node.command("GET", name)).isEqualTo("my-token");
+        assertThat((Long) node.command("PTTL", name)).isBetween(1L, 5000L);
+        assertThat(node.command("ZRANGE", queue, "0", "-1")).isEqualTo(List.of("redislock:wake:none younger-token 30000"));
+
         // an older waiter queued (with a live subscriber, as hand-offs skip dead waiters): the share goes
         // to it, and we queue with our own score
         node.command("ZADD", queue, "500", "redislock:wake:older older-token 30000");

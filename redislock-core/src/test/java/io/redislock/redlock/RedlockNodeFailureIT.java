@@ -131,6 +131,63 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
     }
 
     @Test
+    void aWaiterThatReachesNoMajorityKeepsNoShareBetweenRounds() throws Exception {
+        // its shares would hold up waiters that can reach a majority
+        String name = "rl-minority";
+        LockClient c = connectedClient();
+        for (int i = 2; i < 5; i++) {
+            servers.get(i).pause();
+        }
+        LockOptions rare = LockOptions.builder()
+                .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(60)).maxDelay(Duration.ofSeconds(60)).build())
+                .build();
+        CompletableFuture<Lease> waiting = c.lock(name, rare).acquireAsync(Duration.ofSeconds(30));
+        // the first round was granted on nodes 0 and 1 (their counters exist), then given back there
+        await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(10))
+                .until(() -> servers.get(0).command("GET", fenceKey(name)) != null
+                        && servers.get(1).command("GET", fenceKey(name)) != null);
+        await().atMost(scaled(Duration.ofSeconds(10))).during(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(10))
+                .until(() -> servers.get(0).command("GET", name) == null && servers.get(1).command("GET", name) == null);
+        assertThat(waiting).isNotDone();
+        waiting.cancel(true);
+    }
+
+    @Test
+    void aWaitCancelledWhileItsRoundWaitsBehindAHungNodeLeavesNothingThere() throws Exception {
+        String name = "rl-cancel-hung";
+        String queue = "{" + name + "}:waiters";
+        LockClient c = connectedClient();
+        for (int i = 0; i < 3; i++) {
+            block(i, name);
+        }
+        RedisServer hung = servers.get(3);
+        hung.pause();
+        LockOptions rare = LockOptions.builder()
+                .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(60)).maxDelay(Duration.ofSeconds(60)).build())
+                .build();
+        CompletableFuture<Lease> waiting = c.lock(name, rare).acquireAsync(Duration.ofSeconds(50));
+        // round 1 is granted on node 4 only; wake-ups from two nodes start round 2, whose call to the hung
+        // node is queued behind round 1's cleanup there
+        await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5))
+                .until(() -> servers.get(4).command("GET", fenceKey(name)) != null);
+        long first = Long.parseLong((String) servers.get(4).command("GET", fenceKey(name)));
+        String member = (String) ((List<?>) servers.get(0).command("ZRANGE", queue, "0", "0")).get(0);
+        for (int i = 0; i < 3; i++) {
+            servers.get(0).command("PUBLISH", member.split(" ")[0], member.split(" ")[1]);
+        }
+        await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5))
+                .until(() -> Long.parseLong((String) servers.get(4).command("GET", fenceKey(name))) > first);
+        waiting.cancel(true);
+        hung.resume();
+        for (int i = 0; i < 3; i++) {
+            unblock(i, name);
+        }
+        // round 2 is granted on the resumed node after the wait ended: that grant and queue entry go too
+        await().atMost(scaled(Duration.ofSeconds(5))).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(hung.scanKeys("*")).allMatch(k -> k.endsWith(":fence")));
+    }
+
+    @Test
     void threeOfFiveKilledFailsWithinTheWaitWithATypedQuorumError() throws Exception {
         LockClient c = connectedClient();
         for (int i = 0; i < 3; i++) {

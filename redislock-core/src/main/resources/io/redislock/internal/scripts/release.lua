@@ -10,14 +10,15 @@
 -- ARGV[4] "1" = force: delete whatever token holds the lock
 -- ARGV[5] fencing floor mode, as in acquire.lua
 -- ARGV[6] optional: the caller's waiter member when this is the cleanup of a failed Redlock round of a wait
---         that goes on. The share stays with the caller (returns 2) unless an older waiter is queued here;
+--         (if the wait ends with that round, its leave removes what this keeps). The share stays with the caller (returns 2) unless an older waiter is queued here;
 --         else the caller queues here, with score min(ARGV[7], the server's TIME in ms), and the share goes
 --         to the oldest waiter. Without this, each node would hand its share of a split vote to a different
 --         waiter, and the split could repeat for many rounds.
 -- ARGV[7] the caller's queue score (ms), with ARGV[6]
 -- ARGV[8] how long (ms) the waiters set is kept after that registration, with ARGV[6]
 -- ARGV[9] the longest time (ms) a kept share may stay until the caller's next round renews it, with
---         ARGV[6]: bounds what a waiter that dies between rounds leaves behind
+--         ARGV[6]: bounds what a waiter that dies between rounds leaves behind. The share is also kept
+--         when every older entry turns out to be a waiter that is gone (no subscriber).
 -- A waiter whose channel has no subscriber (its process is gone) is skipped.
 -- Returns 1 when this call deleted the lock key, 2 when the caller keeps it (ARGV[6]), 0 otherwise (not
 -- held, or held by another token).
@@ -56,19 +57,23 @@ if (not owner) or (owner ~= ARGV[1] and ARGV[4] ~= '1') then
   return 0
 end
 local requeue = ARGV[6]
+local keep_ttl = nil
 if requeue and requeue ~= '' and owner == ARGV[1] then
   local t = redis.call('TIME')
   local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local own = tonumber(ARGV[7])
   if own and own < score then score = own end
   redis.call('ZADD', KEYS[3], 'NX', score, requeue)
+  local cap = tonumber(ARGV[9]) or 1000
+  keep_ttl = redis.call('PTTL', KEYS[1])
+  if keep_ttl < 0 or keep_ttl > cap then keep_ttl = cap end
+  if keep_ttl < 1 then keep_ttl = 1 end
   if redis.call('ZRANGE', KEYS[3], 0, 0)[1] == requeue then
     redis.call('ZREM', KEYS[3], requeue)
-    local cap = tonumber(ARGV[9])
-    if cap and redis.call('PTTL', KEYS[1]) > cap then redis.call('PEXPIRE', KEYS[1], cap) end
+    redis.call('PEXPIRE', KEYS[1], keep_ttl)
     return 2
   end
-  local keep = tonumber(ARGV[8])
+  local keep = tonumber(ARGV[8]) or 0
   if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
 end
 redis.call('DEL', KEYS[1])
@@ -76,6 +81,11 @@ redis.call('DEL', KEYS[1])
 for _ = 1, 64 do
   local w = redis.call('ZPOPMIN', KEYS[3])
   if not w[1] then break end
+  if keep_ttl and w[1] == requeue then
+    -- every older entry was a waiter that is gone: the caller keeps its share after all
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', keep_ttl)
+    return 2
+  end
   local channel, token, lease = string.match(w[1], '^(%S+) (%S+) (%d+)$')
   if channel then
     if ARGV[3] == '1' then
