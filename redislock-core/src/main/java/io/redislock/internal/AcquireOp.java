@@ -125,12 +125,16 @@ final class AcquireOp implements Clockwork.Item {
             return;
         }
         if (result.isDone()) {
-            // cancelled or closed while this round was in flight: the leave then sent was ordered after the
-            // round before it; leave again after this one (its cleanup may have kept a share or queued us)
-            try {
-                engine.leave(lock, token, member, a.raws());
-            } catch (RuntimeException e) {
-                // best effort, as in abandonQuietly
+            // Cancelled or closed while this round was in flight: the leave then sent was ordered after the
+            // round before it; leave again after this one (its cleanup may have kept a share or queued us).
+            // Never after a grant: a release may have handed us the lock (wake) just after this round failed,
+            // and a leave would delete the lease we hold.
+            if (result.isCompletedExceptionally()) {
+                try {
+                    engine.leave(lock, token, member, a.raws());
+                } catch (RuntimeException e) {
+                    // best effort, as in abandonQuietly
+                }
             }
             return;
         }

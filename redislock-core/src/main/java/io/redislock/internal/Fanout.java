@@ -5,9 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Sends one operation to every node in parallel and decides as soon as a quorum said "yes", or else once
- * every node settled. A node that does not answer within the round's timeout counts as failed for this
- * round; its raw call stays available so that a cleanup can be ordered after it.
+ * Sends one operation to every node in parallel and decides as soon as a quorum said "yes", as soon as a
+ * majority answered and more said "no" than a quorum can spare, or else once every node settled. A node that
+ * does not answer within the round's timeout counts as failed for this round; its raw call stays
+ * available so that a cleanup can be ordered after it.
  *
  * @param <T> the per-node reply type
  */
@@ -58,7 +59,7 @@ final class Fanout<T> {
      * @param op the per-node call, unbounded (see {@link RedisNode#evalRaw})
      * @param vote what counts as yes
      * @param after per-node futures the call must wait for (the previous call's raw futures), or null
-     * @return a future completed with the round once decided: a quorum said yes, or every node settled
+     * @return a future completed with the round once decided (see the class comment)
      */
     static <T> CompletableFuture<Fanout<T>> run(
             List<RedisNode> nodes,
@@ -107,7 +108,7 @@ final class Fanout<T> {
         return f;
     }
 
-    /** @return the decision, completed at a majority or once every node settled */
+    /** @return the decision (see the class comment) */
     CompletableFuture<Fanout<T>> done() {
         return done;
     }
@@ -170,9 +171,14 @@ final class Fanout<T> {
                 }
             }
             settled++;
-            // decide early only on success; a failed round waits for every node (each bounded by the
-            // timeout) so that "held by another owner" and "unreachable" are told apart correctly
-            decide = yes >= quorum || settled == nodes.size();
+            // decide early on success, and on failure once a majority answered and more nodes said "no"
+            // than a quorum can spare: "held by another owner" (or "not ours") is then certain. Otherwise
+            // wait for every node (each bounded by the timeout) to tell "held" from "unreachable". (A
+            // failed round that waited for a hung node held up a waiter that a release had meanwhile
+            // handed the lock to: it confirms only once that round is over.)
+            int answered = settled - failed;
+            decide = yes >= quorum || settled == nodes.size()
+                    || (answered >= quorum && answered - yes > nodes.size() - quorum);
         }
         if (decide) {
             done.complete(this);
