@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Sends one operation to every node in parallel and decides as soon as a quorum said "yes", as soon as a
- * majority answered and more said "no" than a quorum can spare, or else once every node settled. A node that
+ * Sends one operation to every node in parallel and decides as soon as a quorum said "yes", or else once
+ * every node settled (or, see {@link #runRefusedEarly}, once a majority refused). A node that
  * does not answer within the round's timeout counts as failed for this round; its raw call stays
  * available so that a cleanup can be ordered after it.
  *
@@ -33,6 +33,8 @@ final class Fanout<T> {
     final Throwable[] errors;
     private final int quorum;
     private final Vote<T> vote;
+    /** Whether a round decides "no" before every node settled (see {@link #refusedEarly}). */
+    private boolean refusedEarly;
     private final CompletableFuture<Fanout<T>> done = new CompletableFuture<>();
     private final List<CompletableFuture<?>> raw = new java.util.ArrayList<>();
     private int yes;
@@ -71,6 +73,22 @@ final class Fanout<T> {
         return start(nodes, quorum, timeoutNanos, op, vote, after).done;
     }
 
+    /**
+     * As {@link #run(List, int, long, Function, Vote, List)}, but also decided as soon as a majority
+     * answered and more nodes said "no" than a quorum can spare: "held by another owner" is then certain,
+     * and a hung node's timeout is not waited out. Used for the rounds of fair hand-off waits, whose
+     * waiter confirms a hand-over only once its current round is over.
+     */
+    static <T> CompletableFuture<Fanout<T>> runRefusedEarly(
+            List<RedisNode> nodes,
+            int quorum,
+            long timeoutNanos,
+            Function<RedisNode, CompletableFuture<T>> op,
+            Vote<T> vote,
+            List<CompletableFuture<?>> after) {
+        return start(nodes, quorum, timeoutNanos, op, vote, after, true).done;
+    }
+
     /** As {@link #run}, returning the fan-out itself: its {@link #raw()} calls exist on return. */
     static <T> Fanout<T> start(
             List<RedisNode> nodes,
@@ -79,7 +97,19 @@ final class Fanout<T> {
             Function<RedisNode, CompletableFuture<T>> op,
             Vote<T> vote,
             List<CompletableFuture<?>> after) {
+        return start(nodes, quorum, timeoutNanos, op, vote, after, false);
+    }
+
+    private static <T> Fanout<T> start(
+            List<RedisNode> nodes,
+            int quorum,
+            long timeoutNanos,
+            Function<RedisNode, CompletableFuture<T>> op,
+            Vote<T> vote,
+            List<CompletableFuture<?>> after,
+            boolean refusedEarly) {
         Fanout<T> f = new Fanout<>(nodes, quorum, vote);
+        f.refusedEarly = refusedEarly;
         for (int i = 0; i < nodes.size(); i++) {
             RedisNode node = nodes.get(i);
             CompletableFuture<T> call;
@@ -171,14 +201,12 @@ final class Fanout<T> {
                 }
             }
             settled++;
-            // decide early on success, and on failure once a majority answered and more nodes said "no"
-            // than a quorum can spare: "held by another owner" (or "not ours") is then certain. Otherwise
-            // wait for every node (each bounded by the timeout) to tell "held" from "unreachable". (A
-            // failed round that waited for a hung node held up a waiter that a release had meanwhile
-            // handed the lock to: it confirms only once that round is over.)
+            // decide early on success; a failed round waits for every node (each bounded by the timeout)
+            // so that "held by another owner" and "unreachable" are told apart correctly, unless it may
+            // decide once a majority answered and more said "no" than a quorum can spare (runRefusedEarly)
             int answered = settled - failed;
             decide = yes >= quorum || settled == nodes.size()
-                    || (answered >= quorum && answered - yes > nodes.size() - quorum);
+                    || (refusedEarly && answered >= quorum && answered - yes > nodes.size() - quorum);
         }
         if (decide) {
             done.complete(this);

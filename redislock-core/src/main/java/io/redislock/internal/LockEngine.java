@@ -343,13 +343,18 @@ public final class LockEngine implements AutoCloseable {
         if (deadline != Long.MAX_VALUE) {
             timeout = Math.min(timeout, Math.max(nodeTimeoutNanos(leaseNanos), deadline - start));
         }
-        return Fanout.<List<Object>>run(
-                        nodes,
-                        quorum,
-                        timeout,
-                        n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
-                        (n, r) -> isOne(r.get(0)) && trusted(n),
-                        releasing.get(l.keys[0]))
+        // a fair hand-off waiter confirms a hand-over only once its current round is over: such a round
+        // must not wait out a hung node once a majority refused. (Waits without fair hand-off keep the old
+        // rule: with it, a liveness probe with one node at a time SIGSTOPped made 21-26 instead of 140
+        // grants/s while a node was stopped; not understood yet.)
+        boolean fairWait = !member.isEmpty() && "1".equals(l.grantArg());
+        java.util.function.Function<RedisNode, CompletableFuture<List<Object>>> op =
+                n -> n.evalRaw(Script.ACQUIRE, l.keys, args);
+        Fanout.Vote<List<Object>> vote = (n, r) -> isOne(r.get(0)) && trusted(n);
+        List<CompletableFuture<?>> after = releasing.get(l.keys[0]);
+        return (fairWait
+                        ? Fanout.runRefusedEarly(nodes, quorum, timeout, op, vote, after)
+                        : Fanout.run(nodes, quorum, timeout, op, vote, after))
                 .thenCompose(f -> decide(l, token, member, score, keepMs, f, start));
     }
 

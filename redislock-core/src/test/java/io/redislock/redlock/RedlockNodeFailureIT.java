@@ -188,24 +188,36 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
     }
 
     @Test
-    void aRoundRefusedByAMajorityEndsWithoutWaitingForAHungNode() throws Exception {
+    void aFairWaiterHandedTheLockDoesNotWaitOutAHungNodeFirst() throws Exception {
         // a queued waiter handed the lock by a release confirms it only once its current round is over: a
-        // round that waited out a hung node's timeout held the lock unused all that time
+        // round that waited out a hung node's timeout after a majority refused held the lock unused
         String name = "rl-refused-hung";
+        String queue = "{" + name + "}:waiters";
         LockClient c = connectedClient(b -> b.nodeTimeout(Duration.ofSeconds(20)).commandTimeout(Duration.ofSeconds(20)));
         LockOptions longLease = LockOptions.builder().lease(Duration.ofSeconds(100)).build();
         for (int i = 0; i < 4; i++) {
             block(i, name);
         }
         servers.get(4).pause();
-        Optional<Lease> got = c.lock(name, longLease).tryAcquireAsync()
-                .get(scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(got).as("held by another owner, decided before node 4's 20 s timeouts").isEmpty();
+        CompletableFuture<Lease> waiting = c.lock(name, longLease).acquireAsync(Duration.ofSeconds(50));
+        await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5)).until(() -> {
+            for (int i = 0; i < 4; i++) {
+                if (!Long.valueOf(1).equals(servers.get(i).command("ZCARD", queue))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        // the foreign holder releases on nodes 0-3, handing the lock to the waiter (release.lua, fair)
+        String release = script("release");
         for (int i = 0; i < 4; i++) {
-            unblock(i, name);
+            assertThat(servers.get(i).command("EVAL", release, "3", name, fenceKey(name), queue, FOREIGN, "", "1", "0", "0"))
+                    .isEqualTo(1L);
         }
-        // the round's call runs once node 4 resumes; the cleanup behind it removes its grant
+        Lease got = waiting.get(scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(nodesHolding(name, got.token())).as("nodes 0-3, before node 4's 20 s timeouts").isEqualTo(4);
         servers.get(4).resume();
+        assertThat(got.release()).isTrue();
         awaitOnlyCountersOn(4);
     }
 
