@@ -6,7 +6,7 @@ import java.util.function.Function;
 
 /**
  * Sends one operation to every node in parallel and decides as soon as a quorum said "yes", or else once
- * every node settled (or, see {@link #runRefusedEarly}, once a majority refused). A node that
+ * every node settled (or, if asked, once a majority refused). A node that
  * does not answer within the round's timeout counts as failed for this round; its raw call stays
  * available so that a cleanup can be ordered after it.
  *
@@ -33,15 +33,16 @@ final class Fanout<T> {
     final Throwable[] errors;
     private final int quorum;
     private final Vote<T> vote;
-    /** Whether a round decides "no" before every node settled (see {@link #refusedEarly}). */
-    private boolean refusedEarly;
+    /** Whether a failed round is decided once a majority refused (see {@link #run}). */
+    private final boolean refusedEarly;
     private final CompletableFuture<Fanout<T>> done = new CompletableFuture<>();
     private final List<CompletableFuture<?>> raw = new java.util.ArrayList<>();
     private int yes;
     private int settled;
     private int failed;
 
-    private Fanout(List<RedisNode> nodes, int quorum, Vote<T> vote) {
+    private Fanout(List<RedisNode> nodes, int quorum, Vote<T> vote, boolean refusedEarly) {
+        this.refusedEarly = refusedEarly;
         this.nodes = nodes;
         this.quorum = quorum;
         this.vote = vote;
@@ -61,6 +62,10 @@ final class Fanout<T> {
      * @param op the per-node call, unbounded (see {@link RedisNode#evalRaw})
      * @param vote what counts as yes
      * @param after per-node futures the call must wait for (the previous call's raw futures), or null
+     * @param refusedEarly whether a failed round is also decided as soon as a majority answered and more
+     *     nodes said "no" than a quorum can spare ("held by another owner" is then certain) instead of
+     *     waiting out a hung node: for the rounds of fair hand-off waits, whose waiter confirms a hand-over
+     *     only once its current round is over
      * @return a future completed with the round once decided (see the class comment)
      */
     static <T> CompletableFuture<Fanout<T>> run(
@@ -69,27 +74,11 @@ final class Fanout<T> {
             long timeoutNanos,
             Function<RedisNode, CompletableFuture<T>> op,
             Vote<T> vote,
-            List<CompletableFuture<?>> after) {
-        return start(nodes, quorum, timeoutNanos, op, vote, after).done;
+            List<CompletableFuture<?>> after,
+            boolean refusedEarly) {
+        return start(nodes, quorum, timeoutNanos, op, vote, after, refusedEarly).done;
     }
 
-    /**
-     * As {@link #run(List, int, long, Function, Vote, List)}, but also decided as soon as a majority
-     * answered and more nodes said "no" than a quorum can spare: "held by another owner" is then certain,
-     * and a hung node's timeout is not waited out. Used for the rounds of fair hand-off waits, whose
-     * waiter confirms a hand-over only once its current round is over.
-     */
-    static <T> CompletableFuture<Fanout<T>> runRefusedEarly(
-            List<RedisNode> nodes,
-            int quorum,
-            long timeoutNanos,
-            Function<RedisNode, CompletableFuture<T>> op,
-            Vote<T> vote,
-            List<CompletableFuture<?>> after) {
-        return start(nodes, quorum, timeoutNanos, op, vote, after, true).done;
-    }
-
-    /** As {@link #run}, returning the fan-out itself: its {@link #raw()} calls exist on return. */
     static <T> Fanout<T> start(
             List<RedisNode> nodes,
             int quorum,
@@ -108,8 +97,7 @@ final class Fanout<T> {
             Vote<T> vote,
             List<CompletableFuture<?>> after,
             boolean refusedEarly) {
-        Fanout<T> f = new Fanout<>(nodes, quorum, vote);
-        f.refusedEarly = refusedEarly;
+        Fanout<T> f = new Fanout<>(nodes, quorum, vote, refusedEarly);
         for (int i = 0; i < nodes.size(); i++) {
             RedisNode node = nodes.get(i);
             CompletableFuture<T> call;
@@ -149,7 +137,7 @@ final class Fanout<T> {
             long timeoutNanos,
             Function<RedisNode, CompletableFuture<T>> op,
             Vote<T> vote) {
-        return run(nodes, quorum, timeoutNanos, op, vote, null);
+        return run(nodes, quorum, timeoutNanos, op, vote, null, false);
     }
 
     /**
@@ -203,7 +191,7 @@ final class Fanout<T> {
             settled++;
             // decide early on success; a failed round waits for every node (each bounded by the timeout)
             // so that "held by another owner" and "unreachable" are told apart correctly, unless it may
-            // decide once a majority answered and more said "no" than a quorum can spare (runRefusedEarly)
+            // decide once a majority answered and more said "no" than a quorum can spare (refusedEarly)
             int answered = settled - failed;
             decide = yes >= quorum || settled == nodes.size()
                     || (refusedEarly && answered >= quorum && answered - yes > nodes.size() - quorum);

@@ -348,13 +348,8 @@ public final class LockEngine implements AutoCloseable {
         // rule: with it, a liveness probe with one node at a time SIGSTOPped made 21-26 instead of 140
         // grants/s while a node was stopped; not understood yet.)
         boolean fairWait = !member.isEmpty() && "1".equals(l.grantArg());
-        java.util.function.Function<RedisNode, CompletableFuture<List<Object>>> op =
-                n -> n.evalRaw(Script.ACQUIRE, l.keys, args);
-        Fanout.Vote<List<Object>> vote = (n, r) -> isOne(r.get(0)) && trusted(n);
-        List<CompletableFuture<?>> after = releasing.get(l.keys[0]);
-        return (fairWait
-                        ? Fanout.runRefusedEarly(nodes, quorum, timeout, op, vote, after)
-                        : Fanout.run(nodes, quorum, timeout, op, vote, after))
+        return Fanout.<List<Object>>run(nodes, quorum, timeout, n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
+                        (n, r) -> isOne(r.get(0)) && trusted(n), releasing.get(l.keys[0]), fairWait)
                 .thenCompose(f -> decide(l, token, member, score, keepMs, f, start));
     }
 
