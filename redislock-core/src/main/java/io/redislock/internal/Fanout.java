@@ -66,30 +66,10 @@ final class Fanout<T> {
      *     nodes said "no" than a quorum can spare ("held by another owner" is then certain) instead of
      *     waiting out a hung node: for the rounds of fair hand-off waits, whose waiter confirms a hand-over
      *     only once its current round is over
-     * @return a future completed with the round once decided (see the class comment)
+     * @return the round: its {@link #raw()} calls exist on return; {@link #done()} completes once it is
+     *     decided (see the class comment)
      */
-    static <T> CompletableFuture<Fanout<T>> run(
-            List<RedisNode> nodes,
-            int quorum,
-            long timeoutNanos,
-            Function<RedisNode, CompletableFuture<T>> op,
-            Vote<T> vote,
-            List<CompletableFuture<?>> after,
-            boolean refusedEarly) {
-        return start(nodes, quorum, timeoutNanos, op, vote, after, refusedEarly).done;
-    }
-
     static <T> Fanout<T> start(
-            List<RedisNode> nodes,
-            int quorum,
-            long timeoutNanos,
-            Function<RedisNode, CompletableFuture<T>> op,
-            Vote<T> vote,
-            List<CompletableFuture<?>> after) {
-        return start(nodes, quorum, timeoutNanos, op, vote, after, false);
-    }
-
-    private static <T> Fanout<T> start(
             List<RedisNode> nodes,
             int quorum,
             long timeoutNanos,
@@ -131,13 +111,14 @@ final class Fanout<T> {
         return done;
     }
 
+    /** As {@link #start} with nothing to wait for and the plain rule, returning the decision only. */
     static <T> CompletableFuture<Fanout<T>> run(
             List<RedisNode> nodes,
             int quorum,
             long timeoutNanos,
             Function<RedisNode, CompletableFuture<T>> op,
             Vote<T> vote) {
-        return run(nodes, quorum, timeoutNanos, op, vote, null, false);
+        return start(nodes, quorum, timeoutNanos, op, vote, null, false).done;
     }
 
     /**

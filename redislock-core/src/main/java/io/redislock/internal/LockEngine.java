@@ -348,8 +348,9 @@ public final class LockEngine implements AutoCloseable {
         // rule: with it, a liveness probe with one node at a time SIGSTOPped made 21-26 instead of 140
         // grants/s while a node was stopped; not understood yet.)
         boolean fairWait = !member.isEmpty() && "1".equals(l.grantArg());
-        return Fanout.<List<Object>>run(nodes, quorum, timeout, n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
+        return Fanout.<List<Object>>start(nodes, quorum, timeout, n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
                         (n, r) -> isOne(r.get(0)) && trusted(n), releasing.get(l.keys[0]), fairWait)
+                .done()
                 .thenCompose(f -> decide(l, token, member, score, keepMs, f, start));
     }
 
@@ -676,7 +677,7 @@ public final class LockEngine implements AutoCloseable {
     CompletableFuture<Outcome> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), "0", floorArg};
         Fanout<Long> f = Fanout.<Long>start(nodes, quorum, options.commandTimeout().toNanos(),
-                n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after);
+                n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after, false);
         if (nodes.size() > 1) {
             // a release returns at a majority; on a slower node it may still wait for the grant's reply. This
             // client's next round on the lock is sent after it there, or it would find the old token and refuse
