@@ -9,13 +9,21 @@ import org.junit.jupiter.api.Test;
 class ScriptsTest {
     @Test
     void acquireAndReleaseDrawFencingTokensWithTheSameFunction() throws Exception {
-        assertThat(nextFence("release")).isEqualTo(nextFence("acquire")).contains("redis.call('INCR'");
+        assertThat(function("release", "next_fence()")).isEqualTo(function("acquire", "next_fence()"))
+                .contains("redis.call('INCR'");
     }
 
-    private static String nextFence(String script) throws Exception {
+    @Test
+    void acquireAndReleaseQueueWaitersWithTheSameFunction() throws Exception {
+        assertThat(function("release", "queue(member, own, keep)"))
+                .isEqualTo(function("acquire", "queue(member, own, keep)"))
+                .contains("'ZADD', KEYS[3], 'NX'");
+    }
+
+    private static String function(String script, String signature) throws Exception {
         String text = new String(LockEngineScripts.read(script), StandardCharsets.UTF_8);
-        int start = text.indexOf("local function next_fence()");
-        assertThat(start).as("next_fence in %s.lua", script).isNotNegative();
+        int start = text.indexOf("local function " + signature);
+        assertThat(start).as("%s in %s.lua", signature, script).isNotNegative();
         return text.substring(start, text.indexOf("\nend\n", start) + 5);
     }
 }

@@ -6,9 +6,9 @@ import java.util.function.Function;
 
 /**
  * Sends one operation to every node in parallel and decides as soon as a quorum said "yes", or else once
- * every node settled (or, if asked, once a majority refused). A node that
- * does not answer within the round's timeout counts as failed for this round; its raw call stays
- * available so that a cleanup can be ordered after it.
+ * every node settled (or, if asked, once a majority refused). A node that does not answer within the
+ * round's timeout counts as failed for this round; its raw call stays available so that a cleanup can be
+ * ordered after it.
  *
  * @param <T> the per-node reply type
  */

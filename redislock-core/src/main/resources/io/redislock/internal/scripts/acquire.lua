@@ -42,6 +42,20 @@ local function next_fence()
   return f
 end
 
+-- queue is the same text in acquire.lua and release.lua; ScriptsTest keeps the two copies identical.
+-- Registers a waiter member in KEYS[3] (kept at least keep ms). A client's own score (Redlock) orders the
+-- waiters alike on every node; it is never later than this node's time, so a client whose clock runs
+-- ahead is not queued behind waiters that came after it.
+local function queue(member, own, keep)
+  local t = redis.call('TIME')
+  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  own = tonumber(own or '')
+  if own and own < score then score = own end
+  redis.call('ZADD', KEYS[3], 'NX', score, member)
+  keep = tonumber(keep) or 0
+  if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
+end
+
 local lease = tonumber(ARGV[2])
 -- SET NX first: one call when the lock is free (the common case: a waiter is handed the lock by the
 -- release instead of retrying, so a call that finds the lock taken is rarer)
@@ -69,15 +83,5 @@ if owner == ARGV[1] then
   return {1, f}
 end
 
-if ARGV[3] ~= '' then
-  local t = redis.call('TIME')
-  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  -- a client's own score (Redlock) orders the waiters alike on every node; it is never later than this
-  -- node's time, so a client whose clock runs ahead is not queued behind waiters that came after it
-  local own = tonumber(ARGV[6] or '')
-  if own and own < score then score = own end
-  redis.call('ZADD', KEYS[3], 'NX', score, ARGV[3])
-  local keep = tonumber(ARGV[4])
-  if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
-end
+if ARGV[3] ~= '' then queue(ARGV[3], ARGV[6], ARGV[4]) end
 return {0, redis.call('PTTL', KEYS[1])}

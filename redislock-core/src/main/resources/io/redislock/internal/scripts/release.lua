@@ -10,8 +10,8 @@
 -- ARGV[4] "1" = force: delete whatever token holds the lock
 -- ARGV[5] fencing floor mode, as in acquire.lua
 -- ARGV[6] optional: the caller's waiter member when this is the cleanup of a failed Redlock round of a wait
---         (if the wait ends with that round, its leave removes what this keeps). The share stays with the caller (returns 2) unless an older waiter is queued here;
---         else the caller queues here, with score min(ARGV[7], the server's TIME in ms), and the share goes
+--         (if the wait ends with that round, its leave removes what this keeps). The caller queues here
+--         (see queue) and keeps the share (returns 2) if no older waiter is queued; else the share goes
 --         to the oldest waiter. Without this, each node would hand its share of a split vote to a different
 --         waiter, and the split could repeat for many rounds.
 -- ARGV[7] the caller's queue score (ms), with ARGV[6]
@@ -50,6 +50,20 @@ local function next_fence()
   return f
 end
 
+-- queue is the same text in acquire.lua and release.lua; ScriptsTest keeps the two copies identical.
+-- Registers a waiter member in KEYS[3] (kept at least keep ms). A client's own score (Redlock) orders the
+-- waiters alike on every node; it is never later than this node's time, so a client whose clock runs
+-- ahead is not queued behind waiters that came after it.
+local function queue(member, own, keep)
+  local t = redis.call('TIME')
+  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  own = tonumber(own or '')
+  if own and own < score then score = own end
+  redis.call('ZADD', KEYS[3], 'NX', score, member)
+  keep = tonumber(keep) or 0
+  if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
+end
+
 if ARGV[2] ~= '' then redis.call('ZREM', KEYS[3], ARGV[2]) end
 
 local owner = redis.call('GET', KEYS[1])
@@ -59,11 +73,7 @@ end
 local requeue = ARGV[6]
 local keep_ttl = nil
 if requeue and requeue ~= '' and owner == ARGV[1] then
-  local t = redis.call('TIME')
-  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local own = tonumber(ARGV[7])
-  if own and own < score then score = own end
-  redis.call('ZADD', KEYS[3], 'NX', score, requeue)
+  queue(requeue, ARGV[7], ARGV[8])
   local cap = tonumber(ARGV[9]) or 1000
   keep_ttl = redis.call('PTTL', KEYS[1])
   if keep_ttl < 0 or keep_ttl > cap then keep_ttl = cap end
@@ -73,8 +83,6 @@ if requeue and requeue ~= '' and owner == ARGV[1] then
     redis.call('PEXPIRE', KEYS[1], keep_ttl)
     return 2
   end
-  local keep = tonumber(ARGV[8]) or 0
-  if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
 end
 redis.call('DEL', KEYS[1])
 
