@@ -79,7 +79,7 @@ final class AcquireOp implements Clockwork.Item {
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
         CompletableFuture<Attempt> round;
         try {
-            round = engine.attempt(lock, token, member, score, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE);
+            round = engine.rounds.attempt(lock, token, member, score, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE);
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
@@ -113,7 +113,7 @@ final class AcquireOp implements Clockwork.Item {
             if (result.isDone()) {
                 // cancelled meanwhile: give it back
                 engine.waiters.remove(token);
-                engine.leave(lock, token, member, a.raws());
+                engine.rounds.leave(lock, token, member, a.raws());
                 return;
             }
             // live before it stops waiting: a late hand-over message for this token must find one of them
@@ -131,7 +131,7 @@ final class AcquireOp implements Clockwork.Item {
             // and a leave would delete the lease we hold.
             if (result.isCompletedExceptionally()) {
                 try {
-                    engine.leave(lock, token, member, a.raws());
+                    engine.rounds.leave(lock, token, member, a.raws());
                 } catch (RuntimeException e) {
                     // best effort, as in abandonQuietly
                 }
@@ -190,10 +190,10 @@ final class AcquireOp implements Clockwork.Item {
         boolean unavailable = a.answered() < engine.quorum || a.late();
         if (!member.isEmpty() || unavailable) {
             // leave the queue, pass on a reservation, and undo a grant whose reply was lost
-            engine.leave(lock, token, member, a.raws());
+            engine.rounds.leave(lock, token, member, a.raws());
         }
         if (unavailable) {
-            result.completeExceptionally(engine.unavailable(lock, a, waitNanos == 0 ? "could not try" : "could not acquire"));
+            result.completeExceptionally(Failures.unavailable(engine.nodes, engine.quorum, lock, a, waitNanos == 0 ? "could not try" : "could not acquire"));
         } else if (waitNanos == 0) {
             result.complete(null);
         } else {
@@ -273,7 +273,7 @@ final class AcquireOp implements Clockwork.Item {
         engine.waiters.remove(token);
         engine.clock.cancel(this);
         try {
-            engine.leave(lock, token, member, lastRaws);
+            engine.rounds.leave(lock, token, member, lastRaws);
         } catch (RuntimeException e) {
             // best effort: the waiter entry and any grant expire by themselves
         }

@@ -201,9 +201,9 @@ public final class Admin {
         if (t == null) {
             return "";
         }
-        if (LockEngine.authenticationFailed(t)) {
+        if (Failures.authenticationFailed(t)) {
             return " (Redis refused the credentials; check the password)";
         }
-        return " (" + LockEngine.describe(t) + ")";
+        return " (" + Failures.describe(t) + ")";
     }
 }

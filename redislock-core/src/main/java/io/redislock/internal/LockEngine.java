@@ -12,9 +12,7 @@ import io.redislock.DistributedLock;
 import io.redislock.LockClientOptions;
 import io.redislock.LockException;
 import io.redislock.LockOptions;
-import io.redislock.LockUnavailableException;
 import io.redislock.Ticker;
-import io.redislock.redlock.QuorumNotReachedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +47,8 @@ public final class LockEngine implements AutoCloseable {
     final String wakeChannel;
     final Map<String, AcquireOp> waiters = new ConcurrentHashMap<>();
     final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-    /** Per lock key, per node: this client's releases and cleanups still under way, which later rounds follow. */
-    private final Map<String, List<CompletableFuture<?>>> releasing = new ConcurrentHashMap<>();
-    private final Set<CompletableFuture<?>> pendingCleanups = ConcurrentHashMap.newKeySet();
+    final CallOrder order;
+    final Rounds rounds;
     private final AtomicLong maxLeaseNanos = new AtomicLong();
     private final ClientResources resources;
     private io.netty.util.HashedWheelTimer ownTimer;
@@ -86,6 +82,8 @@ public final class LockEngine implements AutoCloseable {
         this.nodes = List.copyOf(list);
         this.quorum = nodes.size() / 2 + 1;
         this.floorArg = nodes.size() == 1 ? "1" : "0";
+        this.order = new CallOrder(nodes.size());
+        this.rounds = new Rounds(this, order);
         if (nodes.size() > 1 && nodes.size() % 2 == 0) {
             LOG.warn("redislock: {} Redis nodes is an even number; a majority is {}, so an odd count tolerates the"
                     + " same failures with one node less", nodes.size(), quorum);
@@ -241,7 +239,7 @@ public final class LockEngine implements AutoCloseable {
     }
 
     /** The per-node timeout of a round on connected nodes: {@code min(nodeTimeout, lease / 5)}, at least 5 ms. */
-    private long nodeTimeoutNanos(long leaseNanos) {
+    long nodeTimeoutNanos(long leaseNanos) {
         long t = Math.min(options.nodeTimeout().toNanos(), leaseNanos / 5);
         return Math.max(t, TimeUnit.MILLISECONDS.toNanos(5));
     }
@@ -284,7 +282,7 @@ public final class LockEngine implements AutoCloseable {
     private void handBack(RedisNode n, String key, String token) {
         String[] keys = Keys.of("", key);
         String[] args = {token, "", "1", "0", floorArg};
-        track(n.<Long>eval(Script.RELEASE, keys, args)).whenComplete((r, e) -> {
+        order.track(n.<Long>eval(Script.RELEASE, keys, args)).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.debug("redislock: passing on a lock handed to a finished wait on {} failed: {}", n.display,
                         e.toString());
@@ -324,324 +322,18 @@ public final class LockEngine implements AutoCloseable {
                 .completeOnTimeout(null, boundNanos, TimeUnit.NANOSECONDS);
     }
 
-    // ---- acquisition ----
-
-    /**
-     * One acquisition round on all nodes.
-     *
-     * @param score the waiter's queue score, the same on every node ("" = the server's time: one node)
-     * @param deadline the end of the caller's wait on the ticker ({@link Long#MAX_VALUE}: none); a round
-     *     ends by then, or after the per-node timeout if that is later, so that unreachable nodes make the
-     *     acquisition fail within its wait
-     */
-    CompletableFuture<Attempt> attempt(
-            LockImpl l, String token, String member, String score, long keepMs, long deadline) {
-        long leaseNanos = l.leaseNanos();
-        long start = ticker.nanos();
-        String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg, score};
-        long timeout = roundTimeoutNanos(leaseNanos);
-        if (deadline != Long.MAX_VALUE) {
-            timeout = Math.min(timeout, Math.max(nodeTimeoutNanos(leaseNanos), deadline - start));
-        }
-        // a fair hand-off waiter confirms a hand-over only once its current round is over: such a round
-        // must not wait out a hung node once a majority refused. Waits without fair hand-off keep the old
-        // rule on purpose: their waiters take free shares by racing (SET NX), not in queue order, and a
-        // round that waits out a hung node keeps its waiter from racing meanwhile. Deciding their rounds
-        // early, with one node at a time SIGSTOPped, doubled the rounds per grant (37 against 19 scripts),
-        // left the nodes split between waiters in 60% instead of 25% of samples, and cut 150-180 to 50-70
-        // grants/s (6 clients, 5 nodes).
-        boolean fairWait = !member.isEmpty() && "1".equals(l.grantArg());
-        return Fanout.<List<Object>>start(nodes, quorum, timeout, n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
-                        (n, r) -> isOne(r.get(0)) && trusted(n), releasing.get(l.keys[0]), fairWait)
-                .done()
-                .thenCompose(f -> decide(l, token, member, score, keepMs, f, start));
+    /** @return the longest lease of any lock handle made by this client (for the delayed-restart rule) */
+    long maxLeaseNanos() {
+        return maxLeaseNanos.get();
     }
 
-    private CompletableFuture<Attempt> decide(
-            LockImpl l, String token, String member, String score, long keepMs, Fanout<List<Object>> f, long start) {
-        if (!f.reached()) {
-            int ignored = ignoredGrants(f);
-            if (ignored > 0) {
-                // a grant that did not count (too young a node) is given back without handing it over
-                cleanupWhereGranted(l, token, f, new String[] {token, "", "0", "0", floorArg});
-            } else if (nodes.size() > 1) {
-                // a split vote (a majority answered): a waiter keeps an expiring share unless an older
-                // waiter is queued there (see release.lua), for at most two retry intervals unless its next
-                // round renews it. A waiter that cannot reach a majority keeps nothing: it must not hold up
-                // the waiters that can.
-                long cap = Math.max(1000, 2 * l.options().retry().maxDelay().toMillis());
-                cleanupWhereGranted(l, token, f, member.isEmpty() || !l.expiring() || f.answered() < quorum
-                        ? new String[] {token, "", l.grantArg(), "0", floorArg}
-                        : new String[] {token, "", l.grantArg(), "0", floorArg, member, score, Long.toString(keepMs),
-                            Long.toString(cap)});
-            }
-            return CompletableFuture.completedFuture(failed(f, start));
-        }
-        long fence = 0;
-        int atMax = 0;
-        for (int i = 0; i < nodes.size(); i++) {
-            if (f.state(i) == Fanout.State.YES) {
-                long v = toLong(f.reply(i).get(1));
-                if (v > fence) {
-                    fence = v;
-                    atMax = 1;
-                } else if (v == fence) {
-                    atMax++;
-                }
-            }
-        }
-        if (!member.isEmpty()) {
-            leaveWhereRefused(l, member, f);
-        }
-        if (!stillValid(l, start)) {
-            leave(l, token, "", f.raw());
-            return CompletableFuture.completedFuture(
-                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true));
-        }
-        if (atMax >= quorum) {
-            return CompletableFuture.completedFuture(Attempt.granted(fence, start, f.answered(), f.raw()));
-        }
-        return writeBackFence(l, token, f, fence, atMax, start);
-    }
-
-    /**
-     * Redlock fencing: raise the counter on enough nodes that a majority holds at least {@code fence}; any
-     * later majority intersects it, so the next token is larger.
-     */
-    private CompletableFuture<Attempt> writeBackFence(
-            LockImpl l, String token, Fanout<List<Object>> f, long fence, int atMax, long start) {
-        List<RedisNode> others = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            boolean isMax = f.state(i) == Fanout.State.YES && toLong(f.reply(i).get(1)) == fence;
-            if (!isMax) {
-                others.add(nodes.get(i));
-            }
-        }
-        String[] fenceKey = {l.keys[1]};
-        String arg = Long.toString(fence);
-        long timeout = roundTimeoutNanos(l.leaseNanos());
-        return Fanout.<Long>run(others, quorum - atMax, timeout, n -> n.evalRaw(Script.FENCE, fenceKey, arg),
-                        (n, r) -> r != null && r >= fence)
-                .thenApply(w -> {
-                    if (w.reached() && stillValid(l, start)) {
-                        return Attempt.granted(fence, start, f.answered(), f.raw());
-                    }
-                    leave(l, token, "", f.raw());
-                    if (w.reached()) { // written back, but too late
-                        return new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true);
-                    }
-                    // too few nodes took the write-back: as good as too few answering (not "held elsewhere")
-                    return new Attempt(false, 0, start, false, 0, atMax + w.yes(), 0, w.errorList(), f.raw(), false);
-                });
-    }
-
-    private boolean stillValid(LockImpl l, long start) {
-        if (!l.expiring()) {
-            return true;
-        }
-        return ticker.nanos() < validUntil(l.leaseNanos(), start);
-    }
-
+    /** @return the validity deadline of a grant of {@code leaseNanos} whose round started at {@code start} */
     long validUntil(long leaseNanos, long start) {
         return validUntil(start, leaseNanos, options.driftFactor());
     }
 
-    /** @return how many nodes granted but were not counted (restarted too recently: delayed-restart rule) */
-    private int ignoredGrants(Fanout<List<Object>> f) {
-        int n = 0;
-        for (int i = 0; i < nodes.size(); i++) {
-            if (f.state(i) == Fanout.State.NO && isOne(f.reply(i).get(0))) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private Attempt failed(Fanout<List<Object>> f, long start) {
-        boolean held = false;
-        long ttl = Long.MAX_VALUE;
-        List<Throwable> errors = new ArrayList<>(f.errorList());
-        int ignored = 0;
-        for (int i = 0; i < nodes.size(); i++) {
-            Fanout.State s = f.state(i);
-            if (s == Fanout.State.NO) {
-                List<Object> r = f.reply(i);
-                if (isOne(r.get(0))) {
-                    // a grant that does not count: the node is too young (it was released again above)
-                    ignored++;
-                    errors.add(new LockUnavailableException(nodes.get(i).tooYoung(maxLeaseNanos.get()), null));
-                } else {
-                    held = true;
-                    long t = toLong(r.get(1));
-                    if (t == -2) {
-                        t = 0;
-                    }
-                    if (t >= 0 && t < ttl) {
-                        ttl = t;
-                    }
-                }
-            }
-        }
-        return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered() - ignored, f.yes(), errors,
-                f.raw(), false);
-    }
-
-    /**
-     * Releases a failed round's partial grants: on every node that granted, timed out or failed (its
-     * grant may have happened); nodes that answered "held by another owner" granted nothing. Like any
-     * release, each hands its share to that node's oldest waiter (fair hand-off). After a split vote (a
-     * majority answered), a waiter keeps its share where no older waiter is queued, and queues where it
-     * gives its share away: the oldest waiter then gathers the shares of the split instead of each node
-     * handing its share to a different waiter, round after round.
-     *
-     * @param args release.lua's arguments
-     */
-    private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f, String[] args) {
-        List<CompletableFuture<?>> calls = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            Fanout.State s = f.state(i);
-            if (s == Fanout.State.NO && !isOne(f.reply(i).get(0))) {
-                calls.add(null);
-                continue;
-            }
-            calls.add(releaseAfter(l, nodes.get(i), f.raw().get(i), args));
-        }
-        orderAfter(l.keys[0], calls);
-    }
-
-    /** A release script on one node, sent once {@code prev} (an earlier call there) completed. */
-    private CompletableFuture<Long> releaseAfter(LockImpl l, RedisNode n, CompletableFuture<?> prev, String[] args) {
-        // unbounded here (Lettuce's command timeout ends it): later calls are ordered after its reply
-        CompletableFuture<Long> call = prev.handle((r, e) -> null).thenCompose(x -> n.<Long>evalRaw(Script.RELEASE, l.keys, args));
-        track(call).whenComplete((r, e) -> {
-            if (e != null) {
-                LOG.debug("redislock: cleanup of lock '{}' on {} failed: {}", l.name(), n.display, e.toString());
-            }
-        });
-        return call;
-    }
-
-    /**
-     * Orders this client's later calls on a lock, per node, after {@code calls} (one per node; null where
-     * nothing was sent). A release or cleanup that waits for an earlier call's reply on a slow node must not
-     * be overtaken there by a later round: the round would be refused, or, with the same token, granted and
-     * then undone by the cleanup behind it.
-     */
-    private void orderAfter(String key, List<CompletableFuture<?>> calls) {
-        List<CompletableFuture<?>> merged = releasing.compute(key, (k, old) -> {
-            List<CompletableFuture<?>> m = new ArrayList<>(nodes.size());
-            for (int i = 0; i < nodes.size(); i++) {
-                CompletableFuture<?> c = calls.get(i);
-                CompletableFuture<?> o = old == null || old.get(i).isDone() ? null : old.get(i);
-                if (c == null) {
-                    m.add(o == null ? DONE : o);
-                } else if (o == null) {
-                    m.add(c);
-                } else {
-                    m.add(CompletableFuture.allOf(o.handle((r, e) -> null), c.handle((r, e) -> null)));
-                }
-            }
-            return m;
-        });
-        CompletableFuture.allOf(merged.toArray(new CompletableFuture<?>[0]))
-                .handle((v, e) -> releasing.remove(key, merged));
-    }
-
-    /**
-     * After a grant by a majority: leave the waiter queue on every node that did not vote yes (a refusal
-     * queued us; a late or timed-out call may still do so, hence the ordering after its raw call). The
-     * token is not passed, so a late grant on such a node stays ours until release.
-     */
-    private void leaveWhereRefused(LockImpl l, String member, Fanout<List<Object>> f) {
-        String[] args = {"", member, "0", "0", floorArg};
-        for (int i = 0; i < nodes.size(); i++) {
-            if (f.state(i) != Fanout.State.YES) {
-                RedisNode n = nodes.get(i);
-                track(f.raw().get(i).handle((r, e) -> null).thenCompose(x -> n.<Long>eval(Script.RELEASE, l.keys, args)));
-            }
-        }
-    }
-
-    /** Leaves the waiter queue on every node (passing on a reservation) and deletes the key if it holds our token. */
-    void leave(LockImpl l, String token, String member, List<CompletableFuture<?>> after) {
-        String[] args = {token, member, l.grantArg(), "0", floorArg};
-        List<CompletableFuture<?>> calls = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            calls.add(releaseAfter(l, nodes.get(i), after == null ? DONE : after.get(i), args));
-        }
-        orderAfter(l.keys[0], calls);
-    }
-
-    /** Remembers a fire-and-forget cleanup until it completes, so that {@link #close()} can wait for it. */
-    private <T> CompletableFuture<T> track(CompletableFuture<T> cleanup) {
-        pendingCleanups.add(cleanup);
-        cleanup.whenComplete((r, e) -> pendingCleanups.remove(cleanup));
-        return cleanup;
-    }
-
     String waiterMember(String token, String leaseArg) {
         return wakeChannel + " " + token + " " + leaseArg;
-    }
-
-    RuntimeException unavailable(LockImpl l, Attempt a, String what) {
-        if (a.late()) {
-            return new LockUnavailableException(what + " lock '" + l.name() + "': Redis answered too slowly: the grant"
-                    + " arrived after the lease's validity ended (lease " + TimeUnit.NANOSECONDS.toMillis(l.leaseNanos())
-                    + " ms, less the clock-drift allowance), so it was given back; use a longer lease or check the"
-                    + " latency of " + (nodes.size() == 1 ? "Redis at " + nodes.get(0).display : "the Redis nodes"), null);
-        }
-        if (nodes.size() == 1) {
-            Throwable cause = nodes.get(0).explain(a.errors().isEmpty() ? null : a.errors().get(0));
-            if (cause instanceof LockUnavailableException young) {
-                return new LockUnavailableException(what + " lock '" + l.name() + "': " + young.getMessage(), young);
-            }
-            if (authenticationFailed(cause)) {
-                return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
-                        + " refused the credentials (" + describe(rootCause(cause)) + "); check the password", cause);
-            }
-            return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
-                    + " did not answer" + (cause == null ? "" : " (" + describe(cause) + ")")
-                    + "; check that it is running and reachable", cause);
-        }
-        long young = a.errors().stream().filter(e -> e instanceof LockUnavailableException).count();
-        String why = young == 0 ? "" : " (" + young + " more restarted less than the longest lease ago, so their grants"
-                + " do not count: enforceDelayedRestart)";
-        long refused = a.errors().stream().filter(LockEngine::authenticationFailed).count();
-        if (refused > 0) {
-            why += " (" + refused + " refused the credentials; check the password)";
-        }
-        QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
-                + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum + why,
-                a.answered(), nodes.size());
-        for (Throwable t : a.errors()) {
-            q.addSuppressed(t);
-        }
-        return q;
-    }
-
-    /** @return whether Redis rejected the credentials (WRONGPASS, NOAUTH) somewhere in the cause chain */
-    static boolean authenticationFailed(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = c.getMessage();
-            if (m != null && (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid password"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
-    static String describe(Throwable t) {
-        Throwable c = Futures.unwrap(t);
-        String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m == null ? "" : ": " + Uris.maskText(m));
     }
 
     // ---- holding ----
@@ -684,7 +376,7 @@ public final class LockEngine implements AutoCloseable {
         if (nodes.size() > 1) {
             // a release returns at a majority; on a slower node it may still wait for the grant's reply. This
             // client's next round on the lock is sent after it there, or it would find the old token and refuse
-            orderAfter(l.keys[0], f.raw());
+            order.orderAfter(l.keys[0], f.raw());
         }
         return f.done().thenApply(this::outcome);
     }
@@ -721,7 +413,7 @@ public final class LockEngine implements AutoCloseable {
         for (AcquireOp op : List.copyOf(waiters.values())) {
             op.abandon(new IllegalStateException("the LockClient was closed while waiting"));
         }
-        releases.addAll(pendingCleanups); // cleanups of failed rounds and abandoned waits still under way
+        releases.addAll(order.pending()); // cleanups of failed rounds and abandoned waits still under way
         try {
             CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]))
                     .get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -205,7 +205,7 @@ final class RedisNode implements AutoCloseable {
     private void noteConnect(Throwable e) {
         if (e == null) {
             authFailure = null;
-        } else if (LockEngine.authenticationFailed(e)) {
+        } else if (Failures.authenticationFailed(e)) {
             authFailure = e;
         }
     }
@@ -216,7 +216,7 @@ final class RedisNode implements AutoCloseable {
      */
     Throwable explain(Throwable e) {
         Throwable refused = authFailure;
-        if (refused == null || e == null || LockEngine.authenticationFailed(e)
+        if (refused == null || e == null || Failures.authenticationFailed(e)
                 || !(Futures.unwrap(e) instanceof io.lettuce.core.RedisConnectionException)) {
             return e;
         }
@@ -316,7 +316,7 @@ final class RedisNode implements AutoCloseable {
                     .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
             subscribed = s;
             s.whenComplete((v, e) -> {
-                if (e != null && LockEngine.authenticationFailed(e)) {
+                if (e != null && Failures.authenticationFailed(e)) {
                     authFailure = e;
                 }
                 if (e != null) {

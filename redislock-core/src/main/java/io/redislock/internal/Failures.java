@@ -1,0 +1,79 @@
+package io.redislock.internal;
+
+import io.redislock.LockUnavailableException;
+import io.redislock.redlock.QuorumNotReachedException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The typed failures of an acquisition, and how a Redis error is described (without secrets). */
+final class Failures {
+    private Failures() {
+    }
+
+    /**
+     * The failure of an acquisition that could not reach enough nodes, or whose grant came too late.
+     *
+     * @param what what could not be done, e.g. "could not acquire"
+     * @return a {@link LockUnavailableException} (one node) or a {@link QuorumNotReachedException}
+     */
+    static RuntimeException unavailable(List<RedisNode> nodes, int quorum, LockImpl l, Attempt a, String what) {
+        if (a.late()) {
+            return new LockUnavailableException(what + " lock '" + l.name() + "': Redis answered too slowly: the grant"
+                    + " arrived after the lease's validity ended (lease " + TimeUnit.NANOSECONDS.toMillis(l.leaseNanos())
+                    + " ms, less the clock-drift allowance), so it was given back; use a longer lease or check the"
+                    + " latency of " + (nodes.size() == 1 ? "Redis at " + nodes.get(0).display : "the Redis nodes"), null);
+        }
+        if (nodes.size() == 1) {
+            Throwable cause = nodes.get(0).explain(a.errors().isEmpty() ? null : a.errors().get(0));
+            if (cause instanceof LockUnavailableException young) {
+                return new LockUnavailableException(what + " lock '" + l.name() + "': " + young.getMessage(), young);
+            }
+            if (authenticationFailed(cause)) {
+                return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
+                        + " refused the credentials (" + describe(rootCause(cause)) + "); check the password", cause);
+            }
+            return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
+                    + " did not answer" + (cause == null ? "" : " (" + describe(cause) + ")")
+                    + "; check that it is running and reachable", cause);
+        }
+        long young = a.errors().stream().filter(e -> e instanceof LockUnavailableException).count();
+        String why = young == 0 ? "" : " (" + young + " more restarted less than the longest lease ago, so their grants"
+                + " do not count: enforceDelayedRestart)";
+        long refused = a.errors().stream().filter(Failures::authenticationFailed).count();
+        if (refused > 0) {
+            why += " (" + refused + " refused the credentials; check the password)";
+        }
+        QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
+                + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum + why,
+                a.answered(), nodes.size());
+        for (Throwable t : a.errors()) {
+            q.addSuppressed(t);
+        }
+        return q;
+    }
+
+    /** @return whether Redis rejected the credentials (WRONGPASS, NOAUTH) somewhere in the cause chain */
+    static boolean authenticationFailed(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid password"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    static String describe(Throwable t) {
+        Throwable c = Futures.unwrap(t);
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m == null ? "" : ": " + Uris.maskText(m));
+    }
+}
