@@ -154,6 +154,11 @@ class InputValidationTest {
         assertThat(io.redislock.internal.Uris.toRedisUri("redis://:pw@redis_master:6380/3").getHost()).isEqualTo("redis_master");
         assertThat(io.redislock.internal.Uris.toRedisUri("redis://:pw@redis_master:6380/3").getPort()).isEqualTo(6380);
         assertThat(io.redislock.internal.Uris.toRedisUri("redis://:pw@redis_master:6380/3").getDatabase()).isEqualTo(3);
+        // a URI mistyped without "://" is rejected without showing its password
+        for (String uri : new String[] {":Zq7Secret@127.0.0.1:7000", "redis:/:Zq7Secret@h:1", "redis//:Zq7Secret@h:1"}) {
+            assertThatThrownBy(() -> LockClientOptions.builder().uris(uri))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("Zq7Secret");
+        }
         // percent-encoded passwords are fine, and masked
         assertThat(LockClientOptions.builder().uris("redis://:pa%40ss9WORD@127.0.0.1:7000").build().toString())
                 .doesNotContain("ss9WORD");

@@ -43,9 +43,13 @@ public final class Secrets {
         for (String arg : args) {
             collectFromUris(found, arg);
         }
+        for (String value : redisValues(args)) {
+            collectFromMalformed(found, value);
+        }
         String fromEnvUri = env.get(RedisOptions.REDIS_ENV);
         if (fromEnvUri != null) {
             collectFromUris(found, fromEnvUri);
+            collectFromMalformed(found, fromEnvUri);
         }
         found.sort(Comparator.comparingInt(String::length).reversed());
         return new Secrets(List.copyOf(found));
@@ -55,6 +59,42 @@ public final class Secrets {
         Matcher m = URI_PASSWORD.matcher(text);
         while (m.find()) {
             String userInfo = m.group(1);
+            int colon = userInfo.indexOf(':');
+            String password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
+            add(found, password);
+            try {
+                add(found, URLDecoder.decode(password, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException malformed) {
+                // keep the raw form only
+            }
+        }
+    }
+
+    /** The values given to {@code --redis} before the command's own arguments (after {@code --}). */
+    private static List<String> redisValues(String[] args) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].equals("--redis") && i + 1 < args.length) {
+                values.add(args[i + 1]);
+            } else if (args[i].startsWith("--redis=")) {
+                values.add(args[i].substring("--redis=".length()));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * A URI without {@code ://} (mistyped, e.g. {@code :secret@host:6379} or {@code redis:/:secret@host})
+     * is rejected, but may still carry a password: whatever follows the first ':' of the part before its
+     * last '@' (after its last '/').
+     */
+    private static void collectFromMalformed(List<String> found, String value) {
+        for (String uri : value.split(",")) {
+            int at = uri.lastIndexOf('@');
+            if (at < 0 || uri.contains("://")) {
+                continue;
+            }
+            String userInfo = uri.substring(uri.lastIndexOf('/', at) + 1, at);
             int colon = userInfo.indexOf(':');
             String password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
             add(found, password);

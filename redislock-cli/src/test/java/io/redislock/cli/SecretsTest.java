@@ -24,4 +24,18 @@ class SecretsTest {
         Secrets s = Secrets.from(new String[0], Map.of(RedisOptions.REDIS_ENV, "redis://:from-env-uri@h:1"));
         assertThat(s.mask("bad password from-env-uri")).isEqualTo("bad password ***");
     }
+
+    @Test
+    void masksThePasswordOfAUriMistypedWithoutItsScheme() {
+        for (String uri : new String[] {":Zq7Secret@127.0.0.1:1", "redis:/:Zq7Secret@h:1", "redis//:Zq7Secret@h:1"}) {
+            Secrets s = Secrets.from(new String[] {"run", "--redis", uri, "--name", "n", "--", "mail", "to@x"},
+                    Map.of());
+            assertThat(s.mask("Redis URI must start with redis:// or rediss://, was " + uri)).doesNotContain("Zq7Secret");
+            Secrets eq = Secrets.from(new String[] {"status", "--redis=" + uri}, Map.of());
+            assertThat(eq.mask("bad " + uri)).doesNotContain("Zq7Secret");
+        }
+        // the command's own arguments are not taken for passwords
+        assertThat(Secrets.from(new String[] {"run", "--redis", "redis://h:1", "--", "mail", "root:abc@x"}, Map.of())
+                .mask("root:abc@x")).isEqualTo("root:abc@x");
+    }
 }

@@ -19,6 +19,9 @@ public final class Uris {
      * a password containing {@code @}, {@code /} or spaces is masked too: {@code redis://:secret@h:1}
      * becomes {@code redis://***@h:1}.
      *
+     * A malformed URI without {@code ://} (e.g. {@code :secret@h:1}) is masked from its start to its last
+     * {@code @}: it may still carry a password.
+     *
      * @param uri one URI, or any string
      * @return the masked string
      */
@@ -26,12 +29,13 @@ public final class Uris {
         if (uri == null) {
             return "null";
         }
-        int scheme = uri.indexOf("://");
         int at = uri.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
+        if (at < 0) {
             return uri;
         }
-        return uri.substring(0, scheme + 3) + "***" + uri.substring(at);
+        int scheme = uri.indexOf("://");
+        int from = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        return uri.substring(0, from) + "***" + uri.substring(at);
     }
 
     /**
