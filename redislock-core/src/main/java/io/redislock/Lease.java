@@ -55,7 +55,8 @@ public interface Lease extends AutoCloseable {
      * Sets the key's expiry to {@code lease} from now (compare-and-expire on the token); later automatic
      * renewals use this lease length.
      *
-     * @param lease the new lease, at least {@link LockOptions#MIN_LEASE}
+     * @param lease the new lease, at least {@link LockOptions#MIN_LEASE}, and at least
+     *     {@link LockOptions#MIN_RENEWABLE_LEASE} when the lease is renewed automatically
      * @throws LockLostException if the lease is no longer held
      * @throws LockUnavailableException if Redis did not answer
      * @throws IllegalArgumentException if {@code lease} is too short or longer than 100 years
@@ -76,7 +77,9 @@ public interface Lease extends AutoCloseable {
      * lock. Idempotent: later calls return the first call's result.
      *
      * @return true if the lock was held until this release; false if it had already been lost or expired
-     *     (the work since then was not protected)
+     *     (the work since then was not protected). A loss already known here (reported to
+     *     {@link #onLost}, or past the validity deadline) gives false at once, whether or not Redis answers;
+     *     the compare-and-delete is still sent, to free what is left of the lock
      * @throws LockUnavailableException if Redis did not answer (the key will expire by itself)
      */
     boolean release();

@@ -9,6 +9,8 @@ import io.redislock.testing.WithRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -35,6 +37,24 @@ class ClientLifecycleIT {
         assertThat(redis.command("EXISTS", "lifecycle-held")).isEqualTo(0L);
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertThat(newThreads(before)).isEmpty());
+    }
+
+    @Test
+    void closingAClientThatHoldsALockAndWaitsForItToo(RedisServer redis) throws Exception {
+        // the close's release must not hand the lock to the client's own wait and leave it there for a lease
+        for (int round = 0; round < 8; round++) {
+            LockClient client = LockClient.create(redis.uri());
+            client.lock("lifecycle-self").acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> waiting = client.lock("lifecycle-self").acquireAsync(Duration.ofSeconds(30));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Long.valueOf(1L).equals(redis.command("ZCARD", "{lifecycle-self}:waiters")));
+
+            client.close();
+
+            assertThat(waiting).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(IllegalStateException.class);
+            assertThat(redis.command("EXISTS", "lifecycle-self")).as("round %d", round).isEqualTo(0L);
+        }
     }
 
     @Test

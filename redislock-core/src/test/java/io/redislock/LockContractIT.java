@@ -339,6 +339,37 @@ abstract class LockContractIT {
     }
 
     @Test
+    void anAutoRenewedLeaseCannotBeExtendedBelowTheRenewableMinimum() throws Exception {
+        Lease lease = client().lock("contract-short-extend").acquire(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> lease.extend(Duration.ofMillis(20)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too short for auto-renewal");
+        assertThat(lease.isHeld()).isTrue();
+        assertThat(lease.release()).isTrue();
+    }
+
+    @Test
+    void aWaitTheCallerEndsWithoutCancellingLeavesNothingHeld() throws Exception {
+        LockClient a = client();
+        LockClient b = client();
+        for (String how : List.of("orTimeout", "completeExceptionally", "complete")) {
+            String name = "contract-abandon-" + how;
+            Lease held = a.lock(name).acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> waiter = b.lock(name).acquireAsync(Duration.ofSeconds(60));
+            switch (how) {
+                case "orTimeout" -> waiter.orTimeout(100, TimeUnit.MILLISECONDS);
+                case "completeExceptionally" -> waiter.completeExceptionally(new IllegalStateException("gave up"));
+                default -> waiter.complete(null);
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(waiter::isDone);
+            held.close();
+            // nobody can reach a lease granted to that wait: it is not kept (and renewed) for it
+            try (Lease again = a.lock(name).acquire(TestTimeouts.scaled(Duration.ofSeconds(10)))) {
+                assertThat(again.isHeld()).as(how).isTrue();
+            }
+        }
+    }
+
+    @Test
     void hugeWaitsWaitForTheLockInsteadOfOverflowing() throws Exception {
         LockClient a = client();
         LockClient b = client();

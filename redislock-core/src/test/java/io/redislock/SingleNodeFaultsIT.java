@@ -137,6 +137,50 @@ class SingleNodeFaultsIT {
     }
 
     @Test
+    void releasingALeaseAlreadyKnownLostAnswersFalseWithoutWaitingForAHungRedis(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder()
+                .uris(redis.uri())
+                .commandTimeout(Duration.ofSeconds(20))
+                .build())) {
+            LockOptions o = LockOptions.builder().lease(Duration.ofMillis(600)).build();
+            Lease lease = c.lock("lost-release", o).acquire(Duration.ofSeconds(5));
+            redis.pause();
+            try {
+                lease.lost().get(TestTimeouts.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
+                // the loss is known here: false at once (Redis would keep the caller waiting 20 s), and
+                // try-with-resources learns that the work was unprotected
+                assertThat(lease.releaseAsync().get(10, TimeUnit.SECONDS)).isFalse();
+                assertThat(redis.isPaused()).isTrue();
+                assertThatThrownBy(lease::close).isInstanceOf(LockLostException.class).hasMessageContaining("RENEWAL_FAILED");
+            } finally {
+                redis.resume();
+            }
+        }
+    }
+
+    @Test
+    void aLeaseLostToFailedRenewalsDeletesItsKeyOnceRedisAnswersAgain(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder()
+                .uris(redis.uri())
+                .commandTimeout(Duration.ofSeconds(20))
+                .build())) {
+            // the key outlives the client's deadline by far, so only the loss's own release can delete it
+            LockOptions o = LockOptions.builder().lease(Duration.ofMillis(600)).build();
+            Lease lease = c.lock("lost-key", o).acquire(Duration.ofSeconds(5));
+            redis.pause();
+            try {
+                lease.lost().get(TestTimeouts.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                redis.resume();
+            }
+            redis.command("PEXPIRE", "lost-key", "60000"); // (a renewal queued behind the pause may have run)
+            org.awaitility.Awaitility.await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10)))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> Long.valueOf(0L).equals(redis.command("EXISTS", "lost-key")));
+        }
+    }
+
+    @Test
     void unreachableRedisFailsFastWithATypedExceptionWithoutThePassword() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

@@ -110,6 +110,10 @@ final class AcquireOp implements Clockwork.Item {
         }
         if (a.granted()) {
             LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos(), a.raws());
+            if (engine.isClosed()) {
+                // granted while the client closes (e.g. handed over by its own closing lease): give it back
+                result.completeExceptionally(new IllegalStateException("the LockClient was closed while waiting"));
+            }
             if (result.isDone()) {
                 // cancelled meanwhile: give it back
                 engine.waiters.remove(token);

@@ -154,6 +154,9 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         LeaseLostEvent ev = new LeaseLostEvent(lock.name(), token, fence, reason, detail);
         lostEvent = ev;
         CompletableFuture.runAsync(() -> lost.complete(ev), engine.callbacks);
+        // free what is left of the lock (a Redlock minority, or a key a paused client could not renew):
+        // compare-and-delete never touches another owner's token
+        releaseInternal();
     }
 
     // ---- extend / release ----
@@ -172,6 +175,10 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         Checks.positive(lease, "lease");
         if (lease.compareTo(LockOptions.MIN_LEASE) < 0) {
             throw new IllegalArgumentException("lease must be >= " + LockOptions.MIN_LEASE.toMillis() + " ms, was " + lease);
+        }
+        if (autoRenew && lease.compareTo(LockOptions.MIN_RENEWABLE_LEASE) < 0) {
+            throw new IllegalArgumentException("lease " + lease.toMillis() + " ms is too short for auto-renewal: use >= "
+                    + LockOptions.MIN_RENEWABLE_LEASE.toMillis() + " ms, or a lock with autoRenew(false)");
         }
         if (!expiring) {
             throw new IllegalStateException("lock '" + lock.name() + "' was taken without expiry (NO_EXPIRY)");
@@ -231,7 +238,14 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             }
         }
         boolean valid = validAtRelease;
-        releasing = engine.release(lock, token, grantCalls).thenApply(outcome -> {
+        CompletableFuture<LockEngine.Outcome> call = engine.release(lock, token, grantCalls);
+        if (!valid) {
+            // lost or expired, as known here: the answer is false whatever Redis says (or whether it answers)
+            engine.order.track(call);
+            releasing = CompletableFuture.completedFuture(false);
+            return releasing;
+        }
+        releasing = call.thenApply(outcome -> {
             if (outcome == LockEngine.Outcome.UNKNOWN) {
                 throw new LockUnavailableException("could not release lock '" + lock.name()
                         + "': too few Redis nodes answered; it will expire by itself after its lease", null);

@@ -181,6 +181,11 @@ public final class LockEngine implements AutoCloseable {
         return Futures.on(f, callbacks);
     }
 
+    /** @return whether {@link #close()} has begun */
+    boolean isClosed() {
+        return closed;
+    }
+
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the LockClient is closed");
@@ -406,19 +411,29 @@ public final class LockEngine implements AutoCloseable {
         for (RedisNode n : nodes) {
             n.abandonConnecting();
         }
+        // end the waits first: a release below must not hand the lock to a wait of this closing client (a
+        // grant that still reaches one is given back by the wait itself, see AcquireOp)
+        for (AcquireOp op : List.copyOf(waiters.values())) {
+            op.abandon(new IllegalStateException("the LockClient was closed while waiting"));
+        }
         List<CompletableFuture<?>> releases = new ArrayList<>();
         for (LeaseImpl lease : List.copyOf(live)) {
             releases.add(lease.closeByClient());
         }
-        for (AcquireOp op : List.copyOf(waiters.values())) {
-            op.abandon(new IllegalStateException("the LockClient was closed while waiting"));
-        }
-        releases.addAll(order.pending()); // cleanups of failed rounds and abandoned waits still under way
-        try {
-            CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]))
-                    .get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.debug("redislock: releasing leases on close did not finish: {}", e.toString());
+        long deadline = System.nanoTime() + options.commandTimeout().toNanos(); // a real wait, whatever the ticker
+        // then wait for those releases and for the cleanups under way, including any started meanwhile
+        for (int pass = 0; pass < 3; pass++) {
+            releases.addAll(order.pending());
+            try {
+                CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]))
+                        .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                LOG.debug("redislock: releasing leases on close did not finish: {}", e.toString());
+                break;
+            }
+            if (order.pending().isEmpty()) {
+                break;
+            }
         }
         clock.close();
         for (RedisNode n : nodes) {

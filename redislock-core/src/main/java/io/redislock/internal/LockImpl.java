@@ -8,8 +8,11 @@ import io.redislock.juc.RedisJavaLock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /** A lock handle: name, options and precomputed keys; acquisitions run as {@link AcquireOp}s. */
 final class LockImpl implements DistributedLock {
@@ -76,14 +79,12 @@ final class LockImpl implements DistributedLock {
 
     @Override
     public CompletableFuture<Optional<Lease>> tryAcquireAsync() {
-        CompletableFuture<LeaseImpl> src = start(0);
-        return handOut(src, Futures.on(src.thenApply(l -> Optional.<Lease>ofNullable(l)), engine.callbacks));
+        return handOut(start(0), l -> Optional.<Lease>ofNullable(l));
     }
 
     @Override
     public CompletableFuture<Lease> acquireAsync(Duration wait) {
-        CompletableFuture<LeaseImpl> src = start(Checks.waitNanos(wait, "wait"));
-        return handOut(src, Futures.on(src.thenApply(l -> (Lease) l), engine.callbacks));
+        return handOut(start(Checks.waitNanos(wait, "wait")), l -> (Lease) l);
     }
 
     private CompletableFuture<LeaseImpl> start(long waitNanos) {
@@ -92,14 +93,28 @@ final class LockImpl implements DistributedLock {
     }
 
     /**
-     * The caller's future: cancelling it cancels the acquisition; if the lease was granted before the
-     * cancel took effect (the caller never got it), it is given back instead of being kept and renewed.
+     * The caller's future, completed on the callback executor. However the caller ends it first (cancel,
+     * {@code orTimeout}, {@code complete}, {@code completeExceptionally}), the acquisition is abandoned, and
+     * a lease granted meanwhile, which nobody can reach, is given back instead of being kept and renewed.
      */
-    private static <T> CompletableFuture<T> handOut(CompletableFuture<LeaseImpl> src, CompletableFuture<T> out) {
+    private <T> CompletableFuture<T> handOut(CompletableFuture<LeaseImpl> src, Function<LeaseImpl, T> fn) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        BiConsumer<LeaseImpl, Throwable> deliver = (l, e) -> {
+            boolean delivered = e != null ? out.completeExceptionally(Futures.unwrap(e)) : out.complete(fn.apply(l));
+            if (!delivered && l != null) {
+                l.releaseAsync();
+            }
+        };
+        src.whenComplete((l, e) -> {
+            try {
+                engine.callbacks.execute(() -> deliver.accept(l, e));
+            } catch (RejectedExecutionException closing) {
+                deliver.accept(l, e); // the callback executor is shut down (client closed): deliver here
+            }
+        });
         out.whenComplete((v, e) -> {
-            if (out.isCancelled()) {
+            if (!src.isDone()) {
                 src.cancel(false);
-                giveBackIfGranted(src);
             }
         });
         return out;

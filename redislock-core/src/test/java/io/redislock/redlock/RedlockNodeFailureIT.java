@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.redislock.DistributedLock;
 import io.redislock.Lease;
+import io.redislock.LeaseLostEvent;
 import io.redislock.LockClient;
 import io.redislock.LockClientOptions;
 import io.redislock.LockOptions;
@@ -219,6 +220,33 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
         servers.get(4).resume();
         assertThat(got.release()).isTrue();
         awaitOnlyCountersOn(4);
+    }
+
+    @Test
+    void aLeaseLostWhenAMajorityHangsDeletesItsSharesOnTheNodesThatStillAnswer() throws Exception {
+        LockClient c = connectedClient(b -> b.commandTimeout(Duration.ofSeconds(20)));
+        Lease lease = c.lock("lost-shares", LockOptions.builder().lease(Duration.ofMillis(900)).build())
+                .acquire(Duration.ofSeconds(5));
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).pause();
+        }
+        assertThat(lease.lost().get(scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS).reason())
+                .isEqualTo(LeaseLostEvent.Reason.RENEWAL_FAILED);
+        // the two nodes that still answer no longer hold the lost token: the loss gave them back, with the
+        // hung majority still hung (a renewal there has not even been answered). The shares would otherwise
+        // stay for a minute: only the loss's own release can delete them.
+        for (int i = 3; i < 5; i++) {
+            servers.get(i).command("PEXPIRE", "lost-shares", "60000");
+        }
+        for (int i = 3; i < 5; i++) {
+            int node = i;
+            org.awaitility.Awaitility.await().atMost(scaled(Duration.ofSeconds(5))).pollInterval(Duration.ofMillis(20))
+                    .until(() -> Long.valueOf(0L).equals(servers.get(node).command("EXISTS", "lost-shares")));
+        }
+        assertThat(servers.get(0).isPaused()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).resume();
+        }
     }
 
     @Test
