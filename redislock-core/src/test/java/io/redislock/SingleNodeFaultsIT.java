@@ -226,6 +226,12 @@ class SingleNodeFaultsIT {
                         .isInstanceOf(LockUnavailableException.class)
                         .hasMessageContaining("refused the credentials")
                         .satisfies(e -> assertThat(stackText(e)).doesNotContain("wrong-pa55"));
+                // a wait does not retry what cannot succeed: it fails at once, long before its end
+                CompletableFuture<Lease> waited = bad.lock("secured").acquireAsync(Duration.ofMinutes(10));
+                assertThat(waited).failsWithin(TestTimeouts.scaled(Duration.ofSeconds(10)))
+                        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                        .withCauseInstanceOf(LockUnavailableException.class)
+                        .withMessageContaining("refused the credentials");
                 // the operator commands say why too
                 assertThatThrownBy(() -> bad.status("secured", ""))
                         .isInstanceOf(LockUnavailableException.class)
@@ -253,6 +259,19 @@ class SingleNodeFaultsIT {
                         .satisfies(e -> assertThat(stackText(e)).doesNotContain("wrong-pa55"));
             }
         }
+    }
+
+    @Test
+    void aLockKeyHoldingAnotherTypeOfValueFailsAtOnceWithRedisOwnError(RedisServer redis) throws Exception {
+        redis.command("HSET", "not-a-lock", "field", "another application's data");
+        try (LockClient c = LockClient.create(redis.uri())) {
+            CompletableFuture<Lease> waited = c.lock("not-a-lock").acquireAsync(Duration.ofMinutes(10));
+            assertThat(waited).failsWithin(TestTimeouts.scaled(Duration.ofSeconds(10)))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(LockUnavailableException.class)
+                    .withMessageContaining("replied with an error").withMessageContaining("WRONGTYPE");
+        }
+        assertThat(redis.command("HGET", "not-a-lock", "field")).isEqualTo("another application's data");
     }
 
     @Test

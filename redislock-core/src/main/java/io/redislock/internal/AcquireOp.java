@@ -143,7 +143,9 @@ final class AcquireOp implements Clockwork.Item {
             return;
         }
         long now = engine.ticker.nanos();
-        if (waitNanos == 0 || now >= deadline) {
+        long hopeless = a.errors().stream().filter(Failures::permanent).count();
+        if (waitNanos == 0 || now >= deadline || hopeless > engine.nodes.size() - engine.quorum) {
+            // (too many nodes refuse for good: wrong password, ACL, another type of value at the key)
             finish(a);
             return;
         }

@@ -32,6 +32,10 @@ final class Failures {
                 return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
                         + " refused the credentials (" + describe(rootCause(cause)) + "); check the password", cause);
             }
+            if (errorReply(cause)) {
+                return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
+                        + " replied with an error: " + Uris.maskText(Futures.unwrap(cause).getMessage()), cause);
+            }
             return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
                     + " did not answer" + (cause == null ? "" : " (" + describe(cause) + ")")
                     + "; check that it is running and reachable", cause);
@@ -43,6 +47,11 @@ final class Failures {
         if (refused > 0) {
             why += " (" + refused + " refused the credentials; check the password)";
         }
+        List<Throwable> replies = a.errors().stream().filter(e -> errorReply(e) && !authenticationFailed(e)).toList();
+        if (!replies.isEmpty()) {
+            why += " (" + replies.size() + " replied with an error: " + Uris.maskText(Futures.unwrap(replies.get(0)).getMessage())
+                    + ")";
+        }
         QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
                 + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum + why,
                 a.answered(), nodes.size());
@@ -50,6 +59,30 @@ final class Failures {
             q.addSuppressed(t);
         }
         return q;
+    }
+
+    /** @return whether Redis answered with an error reply (a server error, not a timeout or lost connection) */
+    static boolean errorReply(Throwable t) {
+        return t != null && Futures.unwrap(t) instanceof io.lettuce.core.RedisCommandExecutionException;
+    }
+
+    /**
+     * Whether retrying cannot help: the credentials were refused, the ACL forbids the commands (NOPERM), or a
+     * lock key holds another type of value (WRONGTYPE, e.g. another application's data under that name).
+     *
+     * @param t a node's failure
+     * @return whether it is permanent
+     */
+    static boolean permanent(Throwable t) {
+        if (authenticationFailed(t)) {
+            return true;
+        }
+        if (!errorReply(t)) {
+            return false;
+        }
+        String m = Futures.unwrap(t).getMessage();
+        return m != null && (m.startsWith("WRONGTYPE") || m.startsWith("NOPERM") || m.contains(" WRONGTYPE ")
+                || m.contains("NOPERM "));
     }
 
     /** @return whether Redis rejected the credentials (WRONGPASS, NOAUTH) somewhere in the cause chain */
