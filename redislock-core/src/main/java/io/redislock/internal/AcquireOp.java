@@ -25,6 +25,8 @@ final class AcquireOp implements Clockwork.Item {
     private final long deadline;
     /** The last round whose grant the delayed-restart rule refused, if any. */
     private volatile Attempt lastRefusedYoung;
+    /** The last round that a majority answered, if any. */
+    private volatile Attempt lastAnswered;
     private final CompletableFuture<LeaseImpl> result = new CompletableFuture<>();
     private volatile CompletableFuture<Void> signal = new CompletableFuture<>();
     private volatile long retryAt = Long.MAX_VALUE;
@@ -79,7 +81,8 @@ final class AcquireOp implements Clockwork.Item {
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
         CompletableFuture<Attempt> round;
         try {
-            round = engine.rounds.attempt(lock, token, member, score, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE);
+            round = engine.rounds.attempt(lock, token, member, score, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE,
+                    lastRaws == null);
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
@@ -107,6 +110,9 @@ final class AcquireOp implements Clockwork.Item {
         lastRaws = a.raws();
         if (!a.granted() && a.errors().stream().anyMatch(e -> e instanceof LockUnavailableException)) {
             lastRefusedYoung = a;
+        }
+        if (a.answered() >= engine.quorum && !a.late()) {
+            lastAnswered = a;
         }
         if (a.granted()) {
             LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos(), a.raws());
@@ -188,15 +194,21 @@ final class AcquireOp implements Clockwork.Item {
     private void finish(Attempt last) {
         Attempt a = last;
         engine.waiters.remove(token);
+        if (a.answered() < engine.quorum && !a.late() && lastAnswered != null
+                && a.errors().stream().noneMatch(Failures::permanent)) {
+            // a last round cut short by the end of the wait: the nodes answered before (the lock was held)
+            a = lastAnswered;
+        }
         if (lastRefusedYoung != null && a.answered() >= engine.quorum && !a.late()) {
             // a round of this wait was granted but refused by the delayed-restart rule: the lock seen as
             // held since may be another strict waiter's grant on its way back. Report the rule, not a holder.
             a = lastRefusedYoung;
         }
         boolean unavailable = a.answered() < engine.quorum || a.late();
-        if (!member.isEmpty() || unavailable) {
-            // leave the queue, pass on a reservation, and undo a grant whose reply was lost
-            engine.rounds.leave(lock, token, member, a.raws());
+        if (!member.isEmpty() || unavailable || last.answered() < engine.quorum || last.late()) {
+            // leave the queue, pass on a reservation, and undo a grant whose reply was lost (ordered after
+            // the last round's calls, which may still be under way on a slow node)
+            engine.rounds.leave(lock, token, member, last.raws());
         }
         if (unavailable) {
             result.completeExceptionally(Failures.unavailable(engine.nodes, engine.quorum, lock, a, waitNanos == 0 ? "could not try" : "could not acquire"));

@@ -5,6 +5,7 @@ import io.redislock.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,17 +37,20 @@ final class Rounds {
      *
      * @param score the waiter's queue score, the same on every node ("" = the server's time: one node)
      * @param deadline the end of the caller's wait on the ticker ({@link Long#MAX_VALUE}: none); a round
-     *     ends by then, or after the per-node timeout if that is later, so that unreachable nodes make the
-     *     acquisition fail within its wait
+     *     ends by then, so that unreachable nodes make the acquisition fail within its wait; the first round
+     *     of a wait shorter than the per-node timeout may take that timeout (it must be able to tell "held"
+     *     from "unreachable")
+     * @param first whether this is the wait's first round
      */
     CompletableFuture<Attempt> attempt(
-            LockImpl l, String token, String member, String score, long keepMs, long deadline) {
+            LockImpl l, String token, String member, String score, long keepMs, long deadline, boolean first) {
         long leaseNanos = l.leaseNanos();
         long start = ticker.nanos();
         String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg, score};
         long timeout = engine.roundTimeoutNanos(leaseNanos);
         if (deadline != Long.MAX_VALUE) {
-            timeout = Math.min(timeout, Math.max(engine.nodeTimeoutNanos(leaseNanos), deadline - start));
+            long floor = first ? engine.nodeTimeoutNanos(leaseNanos) : TimeUnit.MILLISECONDS.toNanos(1);
+            timeout = Math.min(timeout, Math.max(floor, deadline - start));
         }
         // a fair hand-off waiter confirms a hand-over only once its current round is over: such a round
         // must not wait out a hung node once a majority refused. Waits without fair hand-off keep the old

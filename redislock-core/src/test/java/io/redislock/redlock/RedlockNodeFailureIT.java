@@ -382,6 +382,51 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
     }
 
     @Test
+    void aWaitLongerThanTheNodeTimeoutEndsWithItsWaitWhenAMajorityIsHung() throws Exception {
+        // a long per-node timeout makes the overshoot visible: a retry round that waited out the hung nodes
+        // would end 4 s after it started, not when the wait ends
+        LockClient c = connectedClient(b -> b.nodeTimeout(Duration.ofSeconds(4)).commandTimeout(Duration.ofSeconds(20)));
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).pause();
+        }
+        try {
+            long start = System.nanoTime();
+            Throwable waited = catchThrowable(() -> c.lock("quorum-lost").acquire(Duration.ofSeconds(6)));
+            assertThat(millisSince(start)).isLessThan(6000 + scaled(Duration.ofMillis(1500)).toMillis());
+            assertQuorumNotReached(waited, "could not acquire");
+        } finally {
+            for (int i = 0; i < 3; i++) {
+                servers.get(i).resume();
+            }
+        }
+    }
+
+    @Test
+    void aWaitOnAHeldLockEndsAsATimeoutEvenIfItsLastRoundIsCutShort() throws Exception {
+        LockClient holder = connectedClient();
+        LockClient waiter = connectedClient(b -> b.nodeTimeout(Duration.ofSeconds(4)).commandTimeout(Duration.ofSeconds(20)));
+        Lease held = holder.lock("held-then-hung").acquire(Duration.ofSeconds(5));
+        CompletableFuture<Lease> waiting = waiter.lock("held-then-hung").acquireAsync(Duration.ofSeconds(3));
+        // the waiter's first round saw the lock held; then a majority hangs, so that a later round is cut
+        // by the end of the wait with too few answers: that is no reason to report Redis unreachable
+        await().atMost(Duration.ofSeconds(5)).until(() -> servers.all().stream()
+                .allMatch(s -> Long.valueOf(1L).equals(s.command("ZCARD", "{held-then-hung}:waiters"))));
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).pause();
+        }
+        try {
+            assertThat(waiting).failsWithin(scaled(Duration.ofSeconds(10)))
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(LockTimeoutException.class);
+        } finally {
+            for (int i = 0; i < 3; i++) {
+                servers.get(i).resume();
+            }
+        }
+        held.release();
+    }
+
+    @Test
     void freshClientFailsWithinItsWaitAndClosesPromptlyWhenAMajorityIsHung() throws Exception {
         for (int i = 0; i < 3; i++) {
             servers.get(i).pause();
