@@ -34,9 +34,11 @@ public interface DistributedLock {
      * @param wait the longest time to wait, positive; a wait over 100 years is cut to 100 years (forever)
      * @return the lease
      * @throws LockTimeoutException if another owner held the lock for the whole wait
-     * @throws LockUnavailableException if Redis (or a majority of nodes) kept failing until the wait ended
+     * @throws LockUnavailableException if Redis (or a majority of nodes) kept failing until the wait ended,
+     *     or refused for good (wrong password, ACL, another type of value at the key)
      * @throws InterruptedException if the thread was interrupted while waiting (nothing is left held)
      * @throws IllegalArgumentException if {@code wait} is not positive
+     * @throws IllegalStateException if the client is closed, also while the wait is under way
      */
     Lease acquire(Duration wait) throws InterruptedException;
 
@@ -48,8 +50,9 @@ public interface DistributedLock {
     CompletableFuture<Optional<Lease>> tryAcquireAsync();
 
     /**
-     * Async mirror of {@link #acquire(Duration)}, failing with the same exception types; cancelling the
-     * future abandons the wait and releases anything granted.
+     * Async mirror of {@link #acquire(Duration)}, failing with the same exception types; ending the future
+     * first in any way (cancel, {@code orTimeout}, {@code complete}) abandons the wait and releases
+     * anything granted.
      *
      * @param wait the longest time to wait, positive; a wait over 100 years is cut to 100 years (forever)
      * @return a future of the lease

@@ -102,7 +102,9 @@ public interface Lease extends AutoCloseable {
 
     /**
      * Registers a listener run (on the client's callback executor) when the lease is lost; runs at once
-     * if it is already lost. Not run after a normal release.
+     * if it is already lost. Not run after a normal release. The executor is shared with the completion of
+     * the client's async results (two threads by default, or {@link LockClientOptions.Builder#callbackExecutor}):
+     * a listener must not block; hand slow work to an executor of your own.
      *
      * @param listener the listener
      */

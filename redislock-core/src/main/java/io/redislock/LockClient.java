@@ -75,20 +75,44 @@ public final class LockClient implements AutoCloseable {
 
     /**
      * Creates a client on an existing Lettuce {@link RedisClient} (single Redis); closing the lock client
-     * does not shut the Lettuce client down.
+     * does not shut the Lettuce client down. The command timeout is the URI's own when one was set on it,
+     * else the default of {@link LockClientOptions} (2 s), not Lettuce's 60 s.
      *
      * @param client the Lettuce client
      * @param uri the Redis server to use
      * @return the client
      */
     public static LockClient create(RedisClient client, RedisURI uri) {
+        Objects.requireNonNull(uri, "uri must not be null");
+        LockClientOptions.Builder b = LockClientOptions.builder().uris(serverOf(uri));
+        if (!RedisURI.DEFAULT_TIMEOUT_DURATION.equals(uri.getTimeout())) {
+            b.commandTimeout(uri.getTimeout());
+        }
+        return create(client, uri, b.build());
+    }
+
+    /**
+     * Creates a client on an existing Lettuce {@link RedisClient} (single Redis) with the given options
+     * (timeouts, drift factor, callback executor...); their URIs are replaced by {@code uri}'s server.
+     * Closing the lock client does not shut the Lettuce client down.
+     *
+     * @param client the Lettuce client
+     * @param uri the Redis server to use
+     * @param options the options
+     * @return the client
+     */
+    public static LockClient create(RedisClient client, RedisURI uri, LockClientOptions options) {
         Objects.requireNonNull(client, "client must not be null");
         Objects.requireNonNull(uri, "uri must not be null");
-        LockClientOptions options = LockClientOptions.builder()
-                .uris("redis://" + uri.getHost() + ":" + uri.getPort())
-                .commandTimeout(uri.getTimeout())
-                .build();
-        return new LockClient(LockEngine.wrap(client, uri, options), options);
+        Objects.requireNonNull(options, "options must not be null");
+        LockClientOptions own = options.toBuilder().uris(serverOf(uri)).build();
+        return new LockClient(LockEngine.wrap(client, uri, own), own);
+    }
+
+    private static String serverOf(RedisURI uri) {
+        String host = uri.getHost();
+        return "redis://" + (host != null && host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
+                + ":" + uri.getPort();
     }
 
     /**

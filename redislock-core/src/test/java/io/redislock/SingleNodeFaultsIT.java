@@ -410,6 +410,26 @@ class SingleNodeFaultsIT {
             try (var conn = lettuce.connect()) {
                 assertThat(conn.sync().ping()).isEqualTo("PONG");
             }
+            // calls are bounded by the lock client's timeouts, not Lettuce's 60 s URI default
+            try (LockClient c = LockClient.create(lettuce, uri)) {
+                assertThat(c.options().commandTimeout()).isEqualTo(Duration.ofSeconds(2));
+                c.lock("wrapped").tryAcquire().orElseThrow().release();
+                redis.pause();
+                try {
+                    long start = System.nanoTime();
+                    assertThatThrownBy(() -> c.lock("wrapped").tryAcquire()).isInstanceOf(LockUnavailableException.class);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+                } finally {
+                    redis.resume();
+                }
+            }
+            LockClientOptions options = LockClientOptions.builder().uris("redis://ignored:1")
+                    .commandTimeout(Duration.ofMillis(700)).build();
+            try (LockClient c = LockClient.create(lettuce, uri, options)) {
+                assertThat(c.options().commandTimeout()).isEqualTo(Duration.ofMillis(700));
+                assertThat(c.options().uris()).containsExactly("redis://127.0.0.1:" + redis.port());
+                c.lock("wrapped").tryAcquire().orElseThrow().release();
+            }
         } finally {
             lettuce.shutdown();
         }
