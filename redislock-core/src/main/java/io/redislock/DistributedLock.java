@@ -65,7 +65,8 @@ public interface DistributedLock {
      * thread that does not hold it throws {@link IllegalMonitorStateException}; {@code newCondition()}
      * throws {@link UnsupportedOperationException}.
      *
-     * @return the adapter (one per handle)
+     * @return the adapter (one per handle; the handles of one name on one client share which thread holds
+     *     it, so reentrancy holds across them)
      */
     Lock asJavaLock();
 }

@@ -324,6 +324,38 @@ abstract class LockContractIT {
     }
 
     @Test
+    void javaLockReentrancyHoldsAcrossHandlesOfOneNameOnOneClient() throws Exception {
+        LockClient c = client();
+        java.util.concurrent.locks.Lock first = c.lock("contract-juc-handles").asJavaLock();
+        java.util.concurrent.locks.Lock second = c.lock("contract-juc-handles").asJavaLock();
+        first.lock();
+        // the same thread through another handle re-enters (it would otherwise wait for its own lease)
+        assertThat(second.tryLock(300, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(second.tryLock()).isTrue();
+        second.unlock();
+        second.unlock();
+        assertThat(((io.redislock.juc.RedisJavaLock) first).isHeldByCurrentThread()).isTrue();
+        // other threads stay excluded, through either handle, until the last unlock
+        assertThat(CompletableFuture.supplyAsync(second::tryLock).get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(CompletableFuture.supplyAsync(() -> {
+            try {
+                second.unlock();
+                return "unlocked";
+            } catch (IllegalMonitorStateException e) {
+                return "refused";
+            }
+        }).get(10, TimeUnit.SECONDS)).isEqualTo("refused");
+        first.unlock();
+        assertThat(CompletableFuture.supplyAsync(() -> {
+            boolean ok = second.tryLock();
+            if (ok) {
+                second.unlock();
+            }
+            return ok;
+        }).get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void cancelledWaitLeavesNothingHeld() throws Exception {
         LockClient a = client();
         LockClient b = client();

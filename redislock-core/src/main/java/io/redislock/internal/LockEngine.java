@@ -47,6 +47,8 @@ public final class LockEngine implements AutoCloseable {
     final String wakeChannel;
     final Map<String, AcquireOp> waiters = new ConcurrentHashMap<>();
     final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
+    /** Which thread holds which lock through the {@link java.util.concurrent.locks.Lock} adapters. */
+    final io.redislock.juc.RedisJavaLock.Holds javaLockHolds = new io.redislock.juc.RedisJavaLock.Holds();
     final CallOrder order;
     final Rounds rounds;
     private final AtomicLong maxLeaseNanos = new AtomicLong();

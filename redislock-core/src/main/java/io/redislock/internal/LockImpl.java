@@ -31,7 +31,7 @@ final class LockImpl implements DistributedLock {
         this.keys = Keys.of(options.keyPrefix(), name);
         this.leaseNanos = options.lease().toNanos();
         this.leaseArg = expiring() ? Long.toString(options.lease().toMillis()) : "0";
-        this.javaLock = new RedisJavaLock(this);
+        this.javaLock = new RedisJavaLock(this, engine.javaLockHolds);
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.redislock.LockTimeoutException;
 import io.redislock.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -14,7 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A {@link Lock} over a {@link DistributedLock}, with per-thread reentrancy: the first {@code lock()} of
  * a thread takes a lease, nested ones count, the matching last {@code unlock()} releases it. Threads of
- * one JVM first queue on a local lock, so only one of them talks to Redis at a time.
+ * one JVM that use one adapter first queue on a local lock, so only one of them talks to Redis at a time.
+ * The adapters of one client share which thread holds which lock name ({@link Holds}), so reentrancy
+ * holds across the handles of a name, as with Redisson's locks.
  *
  * <p>{@link #lock()} and {@link #lockInterruptibly()} wait as long as the lock is held by others, but fail
  * with {@link io.redislock.LockUnavailableException} when Redis stays unreachable for
@@ -30,9 +34,31 @@ public final class RedisJavaLock implements Lock {
 
     private static final Duration CHUNK = Duration.ofSeconds(UNAVAILABLE_LIMIT_SECONDS);
 
+    /**
+     * Which thread holds which lock, shared by the adapters of one client, so that reentrancy holds across
+     * the handles of one lock name. Opaque; an entry exists only while a thread holds that lock.
+     */
+    public static final class Holds {
+        private final ConcurrentMap<String, Hold> byKey = new ConcurrentHashMap<>();
+    }
+
+    /** One thread's hold: only that thread reads or changes it. */
+    private static final class Hold {
+        final Thread owner = Thread.currentThread();
+        final ReentrantLock local;
+        final Lease lease;
+        int count = 1;
+
+        Hold(ReentrantLock local, Lease lease) {
+            this.local = local;
+            this.lease = lease;
+        }
+    }
+
     private final DistributedLock lock;
+    private final String key;
+    private final Holds holds;
     private final ReentrantLock local = new ReentrantLock();
-    private Lease lease; // guarded by local
 
     /**
      * Creates the adapter; prefer {@link DistributedLock#asJavaLock()}.
@@ -40,20 +66,45 @@ public final class RedisJavaLock implements Lock {
      * @param lock the distributed lock
      */
     public RedisJavaLock(DistributedLock lock) {
+        this(lock, new Holds());
+    }
+
+    /**
+     * Creates the adapter sharing {@code holds} with the other adapters of a client.
+     *
+     * @param lock the distributed lock
+     * @param holds the client's registry of held locks
+     */
+    public RedisJavaLock(DistributedLock lock, Holds holds) {
         this.lock = Objects.requireNonNull(lock, "lock must not be null");
+        this.holds = Objects.requireNonNull(holds, "holds must not be null");
+        this.key = lock.options().keyPrefix() + lock.name();
+    }
+
+    /** @return the current thread's hold on this lock name, or null */
+    private Hold mine() {
+        Hold h = holds.byKey.get(key);
+        return h != null && h.owner == Thread.currentThread() ? h : null;
+    }
+
+    /** Records a first acquisition by the current thread (which holds {@link #local}). */
+    private void held(Lease lease) {
+        holds.byKey.put(key, new Hold(local, lease));
     }
 
     @Override
     public void lock() {
-        local.lock();
-        if (local.getHoldCount() > 1) {
+        Hold h = mine();
+        if (h != null) {
+            h.count++;
             return;
         }
+        local.lock();
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    lease = lock.acquire(CHUNK);
+                    held(lock.acquire(CHUNK));
                     return;
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -73,14 +124,16 @@ public final class RedisJavaLock implements Lock {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        local.lockInterruptibly();
-        if (local.getHoldCount() > 1) {
+        Hold h = mine();
+        if (h != null) {
+            h.count++;
             return;
         }
+        local.lockInterruptibly();
         try {
             while (true) {
                 try {
-                    lease = lock.acquire(CHUNK);
+                    held(lock.acquire(CHUNK));
                     return;
                 } catch (LockTimeoutException e) {
                     // still held by another owner: keep waiting
@@ -94,16 +147,18 @@ public final class RedisJavaLock implements Lock {
 
     @Override
     public boolean tryLock() {
+        Hold h = mine();
+        if (h != null) {
+            h.count++;
+            return true;
+        }
         if (!local.tryLock()) {
             return false;
-        }
-        if (local.getHoldCount() > 1) {
-            return true;
         }
         try {
             var l = lock.tryAcquire();
             if (l.isPresent()) {
-                lease = l.get();
+                held(l.get());
                 return true;
             }
             local.unlock();
@@ -116,26 +171,28 @@ public final class RedisJavaLock implements Lock {
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        Hold h = mine();
+        if (h != null) {
+            h.count++;
+            return true;
+        }
         // a huge time (Long.MAX_VALUE nanos, or days) is as good as forever: cut it so the deadline cannot overflow
         long deadline = System.nanoTime() + Math.min(unit.toNanos(time), Checks.MAX.toNanos());
         if (!local.tryLock(time, unit)) {
             return false;
-        }
-        if (local.getHoldCount() > 1) {
-            return true;
         }
         try {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 var l = lock.tryAcquire();
                 if (l.isPresent()) {
-                    lease = l.get();
+                    held(l.get());
                     return true;
                 }
                 local.unlock();
                 return false;
             }
-            lease = lock.acquire(Duration.ofNanos(left));
+            held(lock.acquire(Duration.ofNanos(left)));
             return true;
         } catch (LockTimeoutException e) {
             local.unlock();
@@ -148,20 +205,19 @@ public final class RedisJavaLock implements Lock {
 
     @Override
     public void unlock() {
-        if (!local.isHeldByCurrentThread()) {
+        Hold h = mine();
+        if (h == null) {
             throw new IllegalMonitorStateException(
                     "the current thread does not hold lock '" + lock.name() + "'");
         }
-        if (local.getHoldCount() > 1) {
-            local.unlock();
+        if (--h.count > 0) {
             return;
         }
-        Lease l = lease;
-        lease = null;
+        holds.byKey.remove(key, h);
         try {
-            l.close();
+            h.lease.close();
         } finally {
-            local.unlock();
+            h.local.unlock();
         }
     }
 
@@ -182,7 +238,7 @@ public final class RedisJavaLock implements Lock {
      * @return true if held by the current thread
      */
     public boolean isHeldByCurrentThread() {
-        return local.isHeldByCurrentThread();
+        return mine() != null;
     }
 
     /**
@@ -191,6 +247,7 @@ public final class RedisJavaLock implements Lock {
      * @return the lease or null
      */
     public Lease currentLease() {
-        return local.isHeldByCurrentThread() ? lease : null;
+        Hold h = mine();
+        return h == null ? null : h.lease;
     }
 }
