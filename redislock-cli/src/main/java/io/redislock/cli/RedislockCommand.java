@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "redislock", mixinStandardHelpOptions = true, versionProvider = RedislockCommand.Version.class,
         description = "Distributed locks on Redis for shell scripts and operators (single instance or Redlock).",
         subcommands = {RunCommand.class, StatusCommand.class, ListCommand.class, ReleaseCommand.class,
-            DemoCommand.class},
+            DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  " + RedisOptions.REDIS_ENV + "     default for --redis (else " + RedisOptions.DEFAULT_URI + ")",

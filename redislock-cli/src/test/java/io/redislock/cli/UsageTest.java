@@ -45,6 +45,25 @@ class UsageTest {
     }
 
     @Test
+    void helpCommandPrintsTopLevelHelp() {
+        assertThat(run("help")).isZero();
+        assertThat(stdout()).contains("Usage: redislock", "Exit codes:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "status", "list", "release", "demo"})
+    void helpCommandPrintsTheHelpOfASubcommand(String command) {
+        assertThat(run("help", command)).isZero();
+        assertThat(stdout()).contains("Usage: redislock " + command);
+    }
+
+    @Test
+    void helpOfAnUnknownCommandIsAUsageError() {
+        assertThat(run("help", "bogus")).isEqualTo(64);
+        assertThat(stderr()).contains("bogus");
+    }
+
+    @Test
     void versionIsPrinted() {
         assertThat(run("--version")).isZero();
         assertThat(stdout()).startsWith("redislock ");
