@@ -1,5 +1,7 @@
 package io.redislock.cli;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -8,20 +10,23 @@ import picocli.CommandLine;
 
 /**
  * Parses the durations of the command line: {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 5m},
- * {@code 1h}, a plain number meaning seconds ({@code 42}, {@code 0.25}), or ISO-8601 ({@code PT30S}).
- * Negative values and anything else are rejected.
+ * {@code 1h}, Go-style compounds of these ({@code 1m30s}, {@code 1h2m3.5s}, as consul and etcd accept),
+ * a plain number meaning seconds ({@code 42}, {@code 0.25}), or ISO-8601 ({@code PT30S}). Negative values
+ * and anything else are rejected.
  *
  * <p>Thread-safety: stateless.
  */
 public final class Durations {
-    private static final Pattern FORMAT = Pattern.compile("(\\d{1,12}(?:\\.\\d{1,9})?)(ms|s|m|h)?");
+    private static final Pattern PLAIN = Pattern.compile("\\d{1,12}(?:\\.\\d{1,9})?");
+    private static final Pattern PART = Pattern.compile("\\G(\\d{1,12}(?:\\.\\d{1,9})?)(ms|s|m|h)");
+    private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private Durations() {}
 
     /**
      * Parses a duration.
      *
-     * @param text e.g. {@code "30s"}
+     * @param text e.g. {@code "30s"} or {@code "1m30s"}
      * @return the duration, zero or positive
      * @throws IllegalArgumentException if the text is not such a duration
      */
@@ -36,25 +41,41 @@ public final class Durations {
             } catch (java.time.format.DateTimeParseException e) {
                 // falls through to the error below
             }
+            throw notADuration(text);
         }
-        Matcher m = FORMAT.matcher(t);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 30s, 1.5s, 5m, 1h,"
-                    + " a number of seconds or ISO-8601 (PT30S); no negative values");
+        BigDecimal nanos;
+        if (PLAIN.matcher(t).matches()) {
+            nanos = new BigDecimal(t).multiply(BigDecimal.valueOf(nanosPer("s")));
+        } else {
+            nanos = BigDecimal.ZERO;
+            Matcher m = PART.matcher(t);
+            int end = 0;
+            while (m.find()) { // each match consumes input: at most t.length() rounds
+                nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPer(m.group(2)))));
+                end = m.end();
+            }
+            if (end == 0 || end != t.length()) {
+                throw notADuration(text);
+            }
         }
-        java.math.BigDecimal n = new java.math.BigDecimal(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        long nanosPerUnit = switch (unit) {
+        if (nanos.compareTo(MAX_NANOS) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration this tool accepts: at most 292 years");
+        }
+        return Duration.ofNanos(nanos.setScale(0, RoundingMode.DOWN).longValueExact());
+    }
+
+    private static long nanosPer(String unit) {
+        return switch (unit) {
             case "ms" -> 1_000_000L;
             case "m" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
             default -> 1_000_000_000L;
         };
-        try {
-            return Duration.ofNanos(n.multiply(java.math.BigDecimal.valueOf(nanosPerUnit)).longValueExact());
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration this tool accepts: at most 292 years");
-        }
+    }
+
+    private static IllegalArgumentException notADuration(String text) {
+        return new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 30s, 1.5s, 5m, 1h,"
+                + " 1m30s, a number of seconds or ISO-8601 (PT30S); no negative values");
     }
 
     /**

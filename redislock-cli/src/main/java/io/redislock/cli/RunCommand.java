@@ -62,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.Positive.class,
             description = "Lease length: how long the lock outlives this process if it dies "
-                    + "(500ms, 30s, 1.5s, 5m, 1h or seconds; default: ${DEFAULT-VALUE}).")
+                    + "(500ms, 30s, 1.5s, 5m, 1h, 1m30s or seconds; default: ${DEFAULT-VALUE}).")
     private Duration lease;
 
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "0s", converter = Durations.NonNegative.class,

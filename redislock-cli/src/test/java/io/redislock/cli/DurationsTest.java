@@ -27,6 +27,40 @@ class DurationsTest {
         assertThat(Durations.parse("pt0.5s")).isEqualTo(Duration.ofMillis(500));
     }
 
+    @Test
+    void parsesGoStyleCompoundDurations() {
+        assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("1h2m3.5s")).isEqualTo(Duration.ofMillis(3_723_500));
+        assertThat(Durations.parse("2h45m")).isEqualTo(Duration.ofMinutes(165));
+        assertThat(Durations.parse("1s500ms")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Durations.parse("1M30S")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("0m0s")).isZero();
+    }
+
+    @Test
+    void truncatesFractionsOfANanosecondInsteadOfCallingThemTooLong() {
+        assertThat(Durations.parse("1.0000001ms")).isEqualTo(Duration.ofMillis(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1m30", "30s1", "1m-30s", "-1m30s", "1m 30s", "1m30sx", "m30s", "1m30s5d", "1d2h"})
+    void rejectsMalformedCompoundDurations(String text) {
+        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a duration");
+    }
+
+    @Test
+    void rejectsCompoundDurationsTooLongToRepresent() {
+        assertThatThrownBy(() -> Durations.parse("999999999999h999999999999h")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 292 years");
+    }
+
+    @Test
+    void positiveConverterRejectsACompoundZero() {
+        assertThatThrownBy(() -> new Durations.Positive().convert("0h0m"))
+                .hasMessageContaining("greater than zero");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"abc", "-1s", "-1", "1.5.1s", ".5s", "10 s", "", "s", "5d", "1e3", "9999999999999s", "PT-5S", "PTxS"})
     void rejectsGarbageAndNegativeValues(String text) {
