@@ -45,14 +45,13 @@ public final class RedisOptions {
      */
     public List<String> uris() {
         String value = redis;
-        String source = "--redis";
         if (value != null && value.isBlank()) {
             throw usage("--redis must not be empty (leave it out to use $" + REDIS_ENV + " or " + DEFAULT_URI + ")");
         }
         if (value == null) {
             value = System.getenv(REDIS_ENV);
-            source = "$" + REDIS_ENV;
         }
+        String source = source();
         if (value == null || value.isBlank()) {
             return List.of(DEFAULT_URI);
         }
@@ -93,8 +92,13 @@ public final class RedisOptions {
                     .password(System.getenv(Secrets.PASSWORD_ENV))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw usage("--redis: " + e.getMessage());
+            throw usage(source() + ": " + e.getMessage());
         }
+    }
+
+    /** @return where the URIs come from, for messages: {@code --redis} or the environment variable */
+    private String source() {
+        return redis != null ? "--redis" : "environment variable " + REDIS_ENV;
     }
 
     /**

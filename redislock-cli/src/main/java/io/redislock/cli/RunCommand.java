@@ -50,6 +50,8 @@ public final class RunCommand implements Callable<Integer> {
     public static final String ENV_NAME = "LOCK_NAME";
     /** Environment variable carrying the fencing token to CMD. */
     public static final String ENV_FENCING_TOKEN = "LOCK_FENCING_TOKEN";
+    /** The longest {@code --lease} (the library's limit). */
+    private static final Duration MAX_LEASE = Duration.ofDays(36_500);
 
     @Spec
     private CommandSpec spec;
@@ -87,6 +89,11 @@ public final class RunCommand implements Callable<Integer> {
         if (lease.compareTo(LockOptions.MIN_RENEWABLE_LEASE) < 0) {
             throw redis.usage("--lease must be at least " + LockOptions.MIN_RENEWABLE_LEASE.toMillis()
                     + "ms (it is renewed every lease/3), was " + Durations.format(lease));
+        }
+        if (lease.compareTo(MAX_LEASE) > 0) {
+            throw redis.usage("--lease must be at most " + MAX_LEASE.toDays() + " days (100 years), was "
+                    + Durations.format(lease) + "; it is renewed while CMD runs, so it only needs to cover how long "
+                    + "the lock may outlive redislock if redislock dies");
         }
         LockOptions options;
         try {

@@ -80,6 +80,17 @@ class AdminCommandsIT {
     }
 
     @Test
+    void aMalformedUriFromTheEnvironmentIsReportedAsComingFromTheEnvironmentVariable() {
+        CliProcess.Result r = CliProcess.run(CliProcess.env(RedisOptions.REDIS_ENV, "garbage"), "status", "--name", "x");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(64);
+        assertThat(r.stderr()).contains("environment variable REDISLOCK_REDIS: ").doesNotContain("--redis:");
+
+        CliProcess.Result flag = CliProcess.run("status", "--redis", "garbage", "--name", "x");
+        assertThat(flag.exitCode()).as(flag.toString()).isEqualTo(64);
+        assertThat(flag.stderr()).contains("--redis: ");
+    }
+
+    @Test
     @WithRedis(args = {"--requirepass", PASSWORD})
     void takesThePasswordFromTheUriOrTheEnvironmentAndNeverPrintsIt(RedisServer redis) {
         String withPassword = "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port();

@@ -118,6 +118,12 @@ class UsageTest {
     }
 
     @Test
+    void anOverLongLeaseIsAUsageErrorWordedForTheCommandLine() {
+        assertThat(run("run", "--name", "x", "--lease", "1000000h", "--", "true")).isEqualTo(64);
+        assertThat(stderr()).contains("--lease must be at most 36500 days").doesNotContain("AcquireMode");
+    }
+
+    @Test
     void negativeDurationAsSeparateArgumentIsRejected() {
         assertThat(run("run", "--name", "x", "--lease", "-1s", "--", "true")).isEqualTo(64);
         assertThat(stderr()).contains("--lease");
