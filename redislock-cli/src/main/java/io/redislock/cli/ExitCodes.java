@@ -26,6 +26,8 @@ public final class ExitCodes {
     public static final int UNAVAILABLE = 69;
     /** The lease was lost while the command ran, or had lapsed when it ended (EX_IOERR). */
     public static final int LEASE_LOST = 74;
+    /** The results could not be written to stdout, e.g. a full device (EX_IOERR, as {@link #LEASE_LOST}). */
+    public static final int OUTPUT_FAILED = 74;
     /** The lock was not acquired within {@code --wait} (EX_TEMPFAIL). */
     public static final int NOT_ACQUIRED = 75;
     /** The command could not be started, e.g. not found (as in shells). */
@@ -43,7 +45,8 @@ public final class ExitCodes {
         t.put(Integer.toString(OK), "ok (run: the command exited 0)");
         t.put(Integer.toString(USAGE), "usage error: bad or missing arguments");
         t.put(Integer.toString(UNAVAILABLE), "Redis unavailable (or no Redlock majority answered)");
-        t.put(Integer.toString(LEASE_LOST), "lease lost while the command ran: its work may have run unprotected");
+        t.put(Integer.toString(LEASE_LOST), "lease lost while the command ran: its work may have run unprotected;"
+                + " or the results could not be written to stdout");
         t.put(Integer.toString(NOT_ACQUIRED), "lock not acquired within --wait (held elsewhere)");
         t.put(Integer.toString(COMMAND_NOT_FOUND), "run: the command could not be started (not found)");
         t.put(Integer.toString(FAILURE), "demo failed, or an unexpected error");

@@ -32,7 +32,8 @@ public final class Main {
      * @param env the environment (for masking secrets)
      * @param out where results go
      * @param err where diagnostics go
-     * @return the exit code ({@link ExitCodes})
+     * @return the exit code ({@link ExitCodes}); {@link ExitCodes#OUTPUT_FAILED} if the command succeeded but
+     *     its results could not be written to {@code out}
      */
     public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Secrets secrets = Secrets.from(args, env);
@@ -40,7 +41,12 @@ public final class Main {
         PrintWriter errWriter = new PrintWriter(err, true);
         CommandLine cl = commandLine(secrets, outWriter, errWriter);
         int code = cl.execute(args);
-        outWriter.flush();
+        boolean outFailed = outWriter.checkError() | out.checkError(); // both: each flushes, neither throws
+        if (outFailed && code == ExitCodes.OK) {
+            errWriter.println("redislock: could not write the results to standard output (device full, or the "
+                    + "reader went away?)");
+            code = ExitCodes.OUTPUT_FAILED;
+        }
         errWriter.flush();
         return code;
     }

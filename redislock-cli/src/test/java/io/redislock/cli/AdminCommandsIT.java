@@ -1,10 +1,12 @@
 package io.redislock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.redislock.testing.RedisServer;
 import io.redislock.testing.TestTimeouts;
 import io.redislock.testing.WithRedis;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +79,27 @@ class AdminCommandsIT {
         redis.kill();
         CliProcess.Result down = CliProcess.run("list", "--redis", redis.uri());
         assertThat(down.exitCode()).as(down.toString()).isEqualTo(69);
+    }
+
+    @Test
+    void statusAndListExit74WhenStdoutIsAFullDevice(RedisServer redis) throws IOException, InterruptedException {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "needs /dev/full");
+        for (String[] args : new String[][] {{"status", "--redis", redis.uri(), "--name", "x"},
+            {"status", "--redis", redis.uri(), "--name", "x", "--json"}, {"list", "--redis", redis.uri()},
+            {"list", "--redis", redis.uri(), "--json"}}) {
+            Path err = dir.resolve("err");
+            Process p = new ProcessBuilder(CliProcess.command(args)).redirectOutput(full.toFile())
+                    .redirectError(err.toFile()).start();
+            try {
+                assertThat(p.waitFor(TestTimeouts.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS))
+                        .isTrue();
+                assertThat(p.exitValue()).as(String.join(" ", args)).isEqualTo(74);
+                assertThat(Files.readString(err)).contains("could not write the results to standard output");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
     }
 
     @Test

@@ -38,20 +38,7 @@ final class CliProcess implements AutoCloseable {
     }
 
     static CliProcess start(Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xshare:auto");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        String jar = System.getProperty("redislock.cli.jar");
-        if (jar != null && Files.isRegularFile(Path.of(jar))) {
-            cmd.add("-jar");
-            cmd.add(jar);
-        } else {
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(Main.class.getName());
-        }
-        cmd.addAll(List.of(args));
+        List<String> cmd = command(args);
         try {
             Path out = Files.createTempFile("redislock-cli-out-", ".txt");
             Path err = Files.createTempFile("redislock-cli-err-", ".txt");
@@ -69,6 +56,25 @@ final class CliProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The java command line that runs {@code redislock} with these arguments. */
+    static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xshare:auto");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        String jar = System.getProperty("redislock.cli.jar");
+        if (jar != null && Files.isRegularFile(Path.of(jar))) {
+            cmd.add("-jar");
+            cmd.add(jar);
+        } else {
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(Main.class.getName());
+        }
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     /** Runs to completion (bounded) and returns the result. */

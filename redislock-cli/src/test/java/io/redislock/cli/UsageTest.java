@@ -3,6 +3,8 @@ package io.redislock.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -74,6 +76,21 @@ class UsageTest {
     void everySubcommandPrintsTheVersion(String command) {
         assertThat(run(command, "--version")).isZero();
         assertThat(stdout()).startsWith("redislock ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "--help", "help"})
+    void exits74WhenStdoutCannotBeWritten(String arg) {
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        int code = Main.execute(new String[] {arg}, Map.of(), new PrintStream(full, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(74);
+        assertThat(stderr()).contains("could not write the results to standard output");
     }
 
     @Test
