@@ -58,7 +58,7 @@ public final class ListCommand implements Callable<Integer> {
                 }
                 spec.commandLine().getOut().println(Json.array(objects));
             } else if (held.isEmpty()) {
-                spec.commandLine().getOut().println("no locks held matching '" + pattern + "'");
+                spec.commandLine().getOut().println("no locks held matching '" + LockInfoFormat.printable(pattern) + "'");
             } else {
                 spec.commandLine().getOut().print(LockInfoFormat.table(held));
             }

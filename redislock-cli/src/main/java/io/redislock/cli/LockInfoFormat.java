@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders {@link LockInfo} snapshots for people and as JSON ({@code status}, {@code list}).
+ * Renders {@link LockInfo} snapshots for people and as JSON ({@code status}, {@code list}). Text output shows
+ * names and holders read from Redis with control and other invisible characters escaped ({@code \n},
+ * {@code \x1b} and the like), so that a foreign key cannot move the cursor, recolour or forge lines.
  *
  * <p>Thread-safety: stateless.
  */
@@ -42,10 +44,10 @@ public final class LockInfoFormat {
      */
     public static String human(LockInfo info, int nodes) {
         StringBuilder b = new StringBuilder();
-        b.append("lock '").append(info.name()).append("' is ").append(info.held() ? "held" : "free").append('\n');
-        b.append(String.format(Locale.ROOT, "  %-9s %s%n", "key:", info.key()));
+        b.append("lock '").append(printable(info.name())).append("' is ").append(info.held() ? "held" : "free").append('\n');
+        b.append(String.format(Locale.ROOT, "  %-9s %s%n", "key:", printable(info.key())));
         if (info.held()) {
-            b.append(String.format(Locale.ROOT, "  %-9s %s%n", "holder:", info.owner().orElse("?")));
+            b.append(String.format(Locale.ROOT, "  %-9s %s%n", "holder:", printable(info.owner().orElse("?"))));
             b.append(String.format(Locale.ROOT, "  %-9s %s%n", "ttl:", ttl(info)));
         }
         b.append(String.format(Locale.ROOT, "  %-9s %d%s%n", "fencing:", info.fencingCounter(),
@@ -65,16 +67,69 @@ public final class LockInfoFormat {
         int nameWidth = "NAME".length();
         int holderWidth = "HOLDER".length();
         for (LockInfo i : locks) {
-            nameWidth = Math.max(nameWidth, i.name().length());
-            holderWidth = Math.max(holderWidth, i.owner().orElse("?").length());
+            nameWidth = Math.max(nameWidth, printable(i.name()).length());
+            holderWidth = Math.max(holderWidth, printable(i.owner().orElse("?")).length());
         }
         String row = "%-" + nameWidth + "s  %-" + holderWidth + "s  %8s  %s%n";
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, row, "NAME", "HOLDER", "TTL", "FENCING"));
         for (LockInfo i : locks) {
-            b.append(String.format(Locale.ROOT, row, i.name(), i.owner().orElse("?"), ttl(i), i.fencingCounter()));
+            b.append(String.format(Locale.ROOT, row, printable(i.name()), printable(i.owner().orElse("?")), ttl(i),
+                    i.fencingCounter()));
         }
         return b.toString();
+    }
+
+    /**
+     * Escapes what a terminal would act on or not show: C0 and C1 controls, DEL, line and paragraph
+     * separators, format characters (bidi overrides, zero-width) and lone surrogates. Other text is kept.
+     *
+     * @param s text from Redis or the command line
+     * @return the text, safe to print on one line
+     */
+    static String printable(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String escaped = escape(c, s, i);
+            if (escaped != null && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (b != null) {
+                if (escaped != null) {
+                    b.append(escaped);
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    private static String escape(char c, String s, int i) {
+        switch (c) {
+            case '\n':
+                return "\\n";
+            case '\r':
+                return "\\r";
+            case '\t':
+                return "\\t";
+            default:
+                break;
+        }
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            return null;
+        }
+        if (Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1))) {
+            return null;
+        }
+        int type = Character.getType(c);
+        boolean invisible = type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+        if (!invisible) {
+            return null;
+        }
+        return c < 0x100 ? String.format(Locale.ROOT, "\\x%02x", (int) c) : String.format(Locale.ROOT, "\\u%04x", (int) c);
     }
 
     private static String ttl(LockInfo info) {

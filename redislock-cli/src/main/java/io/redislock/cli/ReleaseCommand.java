@@ -55,10 +55,10 @@ public final class ReleaseCommand implements Callable<Integer> {
                         .field("nodesHolding", holding)
                         .end());
             } else if (holding > 0) {
-                spec.commandLine().getOut().println("released lock '" + name + "' (it was held on " + holding
+                spec.commandLine().getOut().println("released lock '" + LockInfoFormat.printable(name) + "' (it was held on " + holding
                         + " of " + client.nodeCount() + " node" + (client.nodeCount() == 1 ? "" : "s") + ")");
             } else {
-                spec.commandLine().getOut().println("lock '" + name + "' was not held; nothing to release");
+                spec.commandLine().getOut().println("lock '" + LockInfoFormat.printable(name) + "' was not held; nothing to release");
             }
             spec.commandLine().getOut().flush();
         }
