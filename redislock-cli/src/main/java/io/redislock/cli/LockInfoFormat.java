@@ -17,7 +17,8 @@ public final class LockInfoFormat {
 
     /**
      * One lock as a JSON object: name, key, held, holder, ttlMillis, fencingCounter, nodesHolding,
-     * nodesAnswered.
+     * nodesAnswered. holder and ttlMillis are null unless the lock is held (with Redlock: on a majority);
+     * nodesHolding still counts the nodes where a token was found.
      *
      * @param info the snapshot
      * @return the JSON text
@@ -27,8 +28,8 @@ public final class LockInfoFormat {
                 .field("name", info.name())
                 .field("key", info.key())
                 .field("held", info.held())
-                .field("holder", info.owner().orElse(null))
-                .field("ttlMillis", info.ttl().map(Duration::toMillis).orElse(null))
+                .field("holder", info.held() ? info.owner().orElse(null) : null)
+                .field("ttlMillis", info.held() ? info.ttl().map(Duration::toMillis).orElse(null) : null)
                 .field("fencingCounter", info.fencingCounter())
                 .field("nodesHolding", info.nodesHolding())
                 .field("nodesAnswered", info.nodesAnswered())
@@ -52,8 +53,9 @@ public final class LockInfoFormat {
         }
         b.append(String.format(Locale.ROOT, "  %-9s %d%s%n", "fencing:", info.fencingCounter(),
                 info.fencingCounter() == 0 ? " (never granted)" : " (last token handed out)"));
-        b.append(String.format(Locale.ROOT, "  %-9s %d of %d hold it, %d answered%n", "nodes:",
-                info.nodesHolding(), nodes, info.nodesAnswered()));
+        b.append(String.format(Locale.ROOT, "  %-9s %d of %d hold it, %d answered%s%n", "nodes:",
+                info.nodesHolding(), nodes, info.nodesAnswered(),
+                !info.held() && info.nodesHolding() > 0 ? " (not a majority)" : ""));
         return b.toString();
     }
 

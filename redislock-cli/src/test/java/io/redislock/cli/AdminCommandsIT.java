@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.redislock.testing.RedisServer;
+import io.redislock.testing.RedisServers;
 import io.redislock.testing.TestTimeouts;
 import io.redislock.testing.WithRedis;
 import java.io.IOException;
@@ -100,6 +101,22 @@ class AdminCommandsIT {
                 p.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    @WithRedis(servers = 3)
+    void statusShowsALockHeldOnOneOfThreeNodesAsFreeWithoutHolderOrTtl(RedisServers nodes) {
+        nodes.get(0).command("SET", "minor", "token-1", "PX", "60000");
+        String uris = String.join(",", nodes.uris());
+
+        CliProcess.Result json = CliProcess.run("status", "--redis", uris, "--name", "minor", "--json");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        assertThat(json.stdout()).contains("\"held\":false", "\"holder\":null", "\"ttlMillis\":null",
+                "\"nodesHolding\":1", "\"nodesAnswered\":3");
+
+        CliProcess.Result text = CliProcess.run("status", "--redis", uris, "--name", "minor");
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.stdout()).contains("lock 'minor' is free", "(not a majority)").doesNotContain("token-1");
     }
 
     @Test

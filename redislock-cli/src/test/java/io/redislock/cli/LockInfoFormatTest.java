@@ -48,6 +48,17 @@ class LockInfoFormatTest {
         assertThat(LockInfoFormat.json(evil(true))).contains("\"name\":\"job\\u001b[2J\\nlock 'other' is free\"");
     }
 
+    @Test
+    void aLockHeldOnlyOnAMinorityOfNodesIsFreeWithoutHolderOrTtl() {
+        LockInfo minority = new LockInfo("rl", "rl", false, Optional.of("token-1"), Optional.of(Duration.ofSeconds(9)),
+                4, 1, 3);
+        assertThat(LockInfoFormat.json(minority)).contains("\"held\":false", "\"holder\":null", "\"ttlMillis\":null",
+                "\"nodesHolding\":1", "\"nodesAnswered\":3");
+        String text = LockInfoFormat.human(minority, 3);
+        assertThat(text).contains("lock 'rl' is free", "1 of 3 hold it, 3 answered (not a majority)")
+                .doesNotContain("holder:", "ttl:", "token-1");
+    }
+
     private static String withoutLineEnds(String text) {
         return text.replace("\n", "");
     }
