@@ -57,15 +57,15 @@ public final class Admin {
             long fenceMax = 0;
             Map<String, Integer> owners = new HashMap<>();
             Map<String, Long> minTtl = new HashMap<>();
-            for (CompletableFuture<List<Object>> f : per) {
-                List<Object> r = f.join();
+            for (int i = 0; i < per.size(); i++) {
+                List<Object> r = per.get(i).join();
                 if (r == null) {
                     continue;
                 }
                 answered++;
                 String o = (String) r.get(0);
                 if (r.get(2) != null) {
-                    fenceMax = Math.max(fenceMax, Long.parseLong((String) r.get(2)));
+                    fenceMax = Math.max(fenceMax, fence((String) r.get(2), keys[1], engine.nodes.get(i), name));
                 }
                 if (o != null) {
                     owners.merge(o, 1, Integer::sum);
@@ -194,6 +194,17 @@ public final class Admin {
                     }
                     return count;
                 });
+    }
+
+    /** The fencing counter read from a node; a value that is not a number is reported, not parsed as one. */
+    private static long fence(String value, String key, RedisNode node, String name) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new LockUnavailableException("could not read lock '" + name + "': its fencing counter '" + key
+                    + "' on Redis at " + node.display + " does not hold an integer (was it written by something"
+                    + " other than redislock?)", null);
+        }
     }
 
     /** @return " (why a node failed)" for a message, or "" */
