@@ -22,7 +22,7 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** Bad arguments (EX_USAGE). */
     public static final int USAGE = 64;
-    /** Redis (or a majority of the Redlock nodes) could not be reached (EX_UNAVAILABLE). */
+    /** Redis (or a majority of the Redlock nodes) could not be reached or replied with an error (EX_UNAVAILABLE). */
     public static final int UNAVAILABLE = 69;
     /** The lease was lost while the command ran, or had lapsed when it ended (EX_IOERR). */
     public static final int LEASE_LOST = 74;
@@ -44,7 +44,7 @@ public final class ExitCodes {
         Map<String, String> t = new LinkedHashMap<>();
         t.put(Integer.toString(OK), "ok (run: the command exited 0)");
         t.put(Integer.toString(USAGE), "usage error: bad or missing arguments");
-        t.put(Integer.toString(UNAVAILABLE), "Redis unavailable (or no Redlock majority answered)");
+        t.put(Integer.toString(UNAVAILABLE), "Redis unavailable or replied with an error (or no Redlock majority answered)");
         t.put(Integer.toString(LEASE_LOST), "lease lost while the command ran: its work may have run unprotected;"
                 + " or the results could not be written to stdout");
         t.put(Integer.toString(NOT_ACQUIRED), "lock not acquired within --wait (held elsewhere)");
@@ -67,7 +67,7 @@ public final class ExitCodes {
         if (e instanceof LockLostException) {
             return LEASE_LOST;
         }
-        if (e instanceof LockUnavailableException) {
+        if (e instanceof LockUnavailableException || RedisReplies.find(e).isPresent()) {
             return UNAVAILABLE;
         }
         if (e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException) {

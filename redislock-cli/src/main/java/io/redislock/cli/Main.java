@@ -2,6 +2,7 @@ package io.redislock.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -63,7 +64,8 @@ public final class Main {
                 return usageError(pe, secrets);
             }
             PrintWriter e = command.getErr();
-            e.println(prefix(command) + secrets.mask(describe(ex)));
+            String message = RedisReplies.describe(ex, uris(command)).orElseGet(() -> describe(ex));
+            e.println(prefix(command) + secrets.mask(message));
             if (ExitCodes.of(ex) == ExitCodes.FAILURE) {
                 e.println("redislock: unexpected " + ex.getClass().getName() + "; please report it");
             }
@@ -82,6 +84,20 @@ public final class Main {
         e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
         e.flush();
         return ExitCodes.USAGE;
+    }
+
+    /** @return the Redis URIs the command uses, or none if it has no --redis or they are unreadable */
+    private static List<String> uris(CommandLine c) {
+        for (Object mixin : c.getMixins().values()) {
+            if (mixin instanceof RedisOptions r) {
+                try {
+                    return r.uris();
+                } catch (RuntimeException e) {
+                    return List.of();
+                }
+            }
+        }
+        return List.of();
     }
 
     private static String prefix(CommandLine c) {

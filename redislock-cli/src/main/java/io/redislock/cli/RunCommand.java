@@ -202,7 +202,8 @@ public final class RunCommand implements Callable<Integer> {
         try {
             heldUntilEnd = Bounded.getUninterruptibly(held.releaseAsync(), callBound, "releasing lock '" + name + "'");
         } catch (LockUnavailableException e) {
-            err.println("redislock run: could not release lock '" + name + "' (" + e.getMessage()
+            err.println("redislock run: could not release lock '" + name + "' ("
+                    + RedisReplies.describe(e, redis.uris()).orElse(e.getMessage())
                     + "); it expires by itself within " + Durations.format(lease));
             heldUntilEnd = validBefore;
         }

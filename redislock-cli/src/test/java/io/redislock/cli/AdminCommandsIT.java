@@ -120,6 +120,38 @@ class AdminCommandsIT {
     }
 
     @Test
+    void aRedisErrorReplyIsReportedAsSuchAndExits69(RedisServer redis) {
+        redis.command("HSET", "hashed", "field", "value");
+        String where = "Redis at 127.0.0.1:" + redis.port() + " replied with an error: WRONGTYPE";
+        for (String[] args : new String[][] {{"run", "--redis", redis.uri(), "--name", "hashed", "--", "true"},
+            {"status", "--redis", redis.uri(), "--name", "hashed"},
+            {"release", "--redis", redis.uri(), "--name", "hashed", "--force"}}) {
+            CliProcess.Result r = CliProcess.run(args);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(69);
+            assertThat(r.stderr()).as(r.toString()).contains("lock 'hashed': " + where)
+                    .doesNotContain("did not answer", "reachable", "@user_script");
+        }
+    }
+
+    @Test
+    void statusReportsAFencingCounterThatIsNotANumberAsSuchAndExits69(RedisServer redis) {
+        redis.command("SET", "{odd}:fence", "notanumber");
+        CliProcess.Result status = CliProcess.run("status", "--redis", redis.uri(), "--name", "odd");
+        assertThat(status.exitCode()).as(status.toString()).isEqualTo(69);
+        assertThat(status.stderr()).contains("fencing counter '{odd}:fence'", "does not hold an integer")
+                .doesNotContain("For input string");
+
+        CliProcess.Result list = CliProcess.run("list", "--redis", redis.uri(), "--json");
+        assertThat(list.exitCode()).as(list.toString()).isEqualTo(69);
+
+        // acquiring replaces a counter that is not a number (by one from the clock); status reads it again
+        CliProcess.Result run = CliProcess.run("run", "--redis", redis.uri(), "--name", "odd", "--", "true");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        CliProcess.Result after = CliProcess.run("status", "--redis", redis.uri(), "--name", "odd");
+        assertThat(after.exitCode()).as(after.toString()).isZero();
+    }
+
+    @Test
     void aMalformedUriFromTheEnvironmentIsReportedAsComingFromTheEnvironmentVariable() {
         CliProcess.Result r = CliProcess.run(CliProcess.env(RedisOptions.REDIS_ENV, "garbage"), "status", "--name", "x");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(64);
