@@ -25,17 +25,34 @@ final class Child {
     }
 
     /**
-     * Starts the command.
+     * Starts the command, through {@code setpriv --pdeathsig TERM} where available: the command then gets
+     * SIGTERM if this process dies without stopping it (SIGKILL, or a signal the JVM does not handle). The
+     * kernel sends it when the <em>thread</em> that started the command ends, so the caller's thread must
+     * live until the command has exited. setpriv execs the command: its pid, stdio, environment and exit
+     * code are the command's own.
      *
      * @param command the program and its arguments
      * @param extraEnv variables added to the inherited environment
      * @return the running command
-     * @throws IOException if it cannot be started (not found, not executable)
+     * @throws Executables.CannotStart if it cannot be started: 127 not found, 126 not executable
      */
-    static Child start(List<String> command, Map<String, String> extraEnv) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+    static Child start(List<String> command, Map<String, String> extraEnv) throws Executables.CannotStart {
+        Executables.resolve(command.get(0), System.getenv("PATH"));
+        List<String> argv = new ArrayList<>();
+        Executables.setpriv()
+                .ifPresent(setpriv -> argv.addAll(List.of(setpriv.toString(), "--pdeathsig", "TERM", "--")));
+        argv.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
         pb.environment().putAll(extraEnv);
-        return new Child(pb.start());
+        try {
+            return new Child(pb.start());
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            int i = m.indexOf("error=");
+            throw new Executables.CannotStart("cannot start '" + LockInfoFormat.printable(command.get(0)) + "': "
+                    + (i >= 0 ? m.substring(i) : m), m.contains("error=13") ? ExitCodes.CANNOT_EXECUTE
+                            : ExitCodes.COMMAND_NOT_FOUND);
+        }
     }
 
     /** @return the process id */

@@ -10,8 +10,8 @@ import picocli.CommandLine;
 /**
  * The exit codes of {@code redislock}, mapped from the exception hierarchy of the core library; printed
  * in the top-level {@code --help}. Codes follow {@code sysexits.h} where one fits and the shells' 127 for
- * a command that cannot be started. {@code run} otherwise exits with its command's own code, 128+N if the
- * command was killed by signal N.
+ * a command that is not found, 126 for one that cannot be executed. {@code run} otherwise exits with its
+ * command's own code, 128+N if the command was killed by signal N.
  *
  * <p>Thread-safety: stateless.
  */
@@ -30,7 +30,9 @@ public final class ExitCodes {
     public static final int OUTPUT_FAILED = 74;
     /** The lock was not acquired within {@code --wait} (EX_TEMPFAIL). */
     public static final int NOT_ACQUIRED = 75;
-    /** The command could not be started, e.g. not found (as in shells). */
+    /** {@code run}: the command was found but cannot be executed, e.g. not executable or a directory (as in shells). */
+    public static final int CANNOT_EXECUTE = 126;
+    /** {@code run}: the command was not found (as in shells). */
     public static final int COMMAND_NOT_FOUND = 127;
 
     private ExitCodes() {}
@@ -48,7 +50,8 @@ public final class ExitCodes {
         t.put(Integer.toString(LEASE_LOST), "lease lost while the command ran: its work may have run unprotected;"
                 + " or the results could not be written to stdout");
         t.put(Integer.toString(NOT_ACQUIRED), "lock not acquired within --wait (held elsewhere)");
-        t.put(Integer.toString(COMMAND_NOT_FOUND), "run: the command could not be started (not found)");
+        t.put(Integer.toString(CANNOT_EXECUTE), "run: the command was found but is not executable (or a directory)");
+        t.put(Integer.toString(COMMAND_NOT_FOUND), "run: the command was not found");
         t.put(Integer.toString(FAILURE), "demo failed, or an unexpected error");
         t.put("other", "run: the command's own exit code (128+N if it was killed by signal N)");
         return java.util.Collections.unmodifiableMap(t);

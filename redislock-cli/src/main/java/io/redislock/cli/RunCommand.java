@@ -7,7 +7,6 @@ import io.redislock.LockClient;
 import io.redislock.LockOptions;
 import io.redislock.LockTimeoutException;
 import io.redislock.LockUnavailableException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +39,9 @@ import picocli.CommandLine.Spec;
                     + "after --kill-grace, and redislock exits 74. It also exits 74 if CMD finished after the "
                     + "lease had lapsed (e.g. this process was paused).",
             "SIGINT, SIGTERM and SIGHUP sent to redislock are passed on to CMD; the lock is released after "
-                    + "CMD exits."},
+                    + "CMD exits. If redislock itself dies (SIGKILL, or another signal), CMD gets SIGTERM where "
+                    + "util-linux setpriv is installed (CMD is started through setpriv --pdeathsig TERM).",
+            "Exits 127 if CMD is not found, 126 if it is not executable."},
         footer = {"", "Examples:",
             "  redislock run --name nightly-backup -- ./backup.sh /data",
             "  redislock run --redis redis://r1:6379,redis://r2:6379,redis://r3:6379 \\",
@@ -145,12 +146,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         Child child;
         try {
+            // started on this thread, which then waits for the command in every path: the command's
+            // parent-death signal fires when this thread ends (see Child.start)
             child = Child.start(command, Map.of(ENV_NAME, name, ENV_FENCING_TOKEN, Long.toString(held.fencingToken())));
-        } catch (IOException e) {
+        } catch (Executables.CannotStart e) {
             releaseQuietly(held);
-            err.println("redislock run: cannot start '" + command.get(0) + "': " + reason(e));
+            err.println("redislock run: " + e.getMessage());
             err.flush();
-            return ExitCodes.COMMAND_NOT_FOUND;
+            return e.exitCode();
         }
         Thread reaper = new Thread(child::killNow, "redislock-run-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -247,12 +250,6 @@ public final class RunCommand implements Callable<Integer> {
 
     private static String describe(LeaseLostEvent event) {
         return event.reason() + ": " + event.detail();
-    }
-
-    private static String reason(IOException e) {
-        String m = String.valueOf(e.getMessage());
-        int i = m.indexOf("error=");
-        return i >= 0 ? m.substring(i) : m;
     }
 
     private static void releaseQuietly(Lease lease) {

@@ -1,6 +1,7 @@
 package io.redislock.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.redislock.testing.RedisServer;
 import io.redislock.testing.RedisServers;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code redislock run} as a separate process against real redis-server processes. */
 @WithRedis
@@ -110,6 +113,88 @@ class RunCommandIT {
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(127);
         assertThat(r.stderr()).contains("cannot start");
         assertThat(redis.command("EXISTS", "nf")).isEqualTo(0L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"KILL", "USR1", "ALRM"})
+    void theCommandGetsSigtermWhenRedislockDiesOfASignalItCannotForward(String signal, RedisServer redis)
+            throws IOException {
+        assumeTrue(Executables.setpriv().isPresent(), "needs util-linux setpriv with --pdeathsig");
+        Path pidFile = dir.resolve("child.pid");
+        Path marker = dir.resolve("ticks");
+        try (CliProcess run = CliProcess.start("run", "--redis", redis.uri(), "--name", "orphan", "--", "sh", "-c",
+                "echo $$ > " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "; while true; do echo tick >> "
+                        + marker + "; sleep 0.1; done")) {
+            awaitFile(pidFile, run);
+            long childPid = Long.parseLong(Files.readString(pidFile).trim());
+            assertThat(running(childPid)).isTrue();
+
+            run.signal(signal);
+
+            long deadline = System.nanoTime() + TestTimeouts.scaled(Duration.ofSeconds(5)).toNanos();
+            for (int i = 0; i < 1_000 && running(childPid) && System.nanoTime() - deadline < 0; i++) {
+                sleep(20);
+            }
+            assertThat(running(childPid)).as("the command (pid %d) after SIG%s to redislock", childPid, signal)
+                    .isFalse();
+            long ticks = Files.readAllLines(marker).size();
+            sleep(500);
+            assertThat(Files.readAllLines(marker)).hasSizeLessThanOrEqualTo((int) ticks + 1);
+        }
+    }
+
+    @Test
+    void passesStdinStdoutStderrAndTheEnvironmentThroughToTheCommand(RedisServer redis)
+            throws IOException, InterruptedException {
+        Path in = dir.resolve("in");
+        Path out = dir.resolve("out");
+        Path err = dir.resolve("err");
+        Files.writeString(in, "line 1\nline 2\n");
+        ProcessBuilder pb = new ProcessBuilder(CliProcess.command("run", "--redis", redis.uri(), "--name", "io", "--",
+                "sh", "-c", "cat; echo \"$LOCK_NAME $MY_VAR\" >&2; exit 4"))
+                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("MY_VAR", "mine");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(TestTimeouts.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS))
+                    .isTrue();
+            assertThat(p.exitValue()).isEqualTo(4);
+            assertThat(Files.readString(out)).isEqualTo("line 1\nline 2\n");
+            assertThat(Files.readString(err)).isEqualTo("io mine\n");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void exitsWith126WhenTheCommandIsNotExecutableOrADirectoryAndReleasesTheLock(RedisServer redis)
+            throws IOException {
+        Path script = dir.resolve("script.sh");
+        Files.writeString(script, "#!/bin/sh\necho ran\n");
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        Files.copy(script, bin.resolve("my-tool"));
+
+        CliProcess.Result notExecutable = CliProcess.run("run", "--redis", redis.uri(), "--name", "ne", "--",
+                script.toString());
+        assertThat(notExecutable.exitCode()).as(notExecutable.toString()).isEqualTo(126);
+        assertThat(notExecutable.stderr()).contains("cannot start", "permission denied");
+        assertThat(notExecutable.stdout()).doesNotContain("ran");
+
+        CliProcess.Result directory = CliProcess.run("run", "--redis", redis.uri(), "--name", "ne", "--",
+                dir.toString());
+        assertThat(directory.exitCode()).as(directory.toString()).isEqualTo(126);
+        assertThat(directory.stderr()).contains("cannot start", "is a directory");
+
+        CliProcess.Result onPath = CliProcess.run(CliProcess.env("PATH", bin + ":/usr/bin:/bin"), "run", "--redis",
+                redis.uri(), "--name", "ne", "--", "my-tool");
+        assertThat(onPath.exitCode()).as(onPath.toString()).isEqualTo(126);
+        assertThat(onPath.stderr()).contains("cannot start 'my-tool'", "not executable");
+        assertThat(redis.command("EXISTS", "ne")).isEqualTo(0L);
+
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        CliProcess.Result runs = CliProcess.run("run", "--redis", redis.uri(), "--name", "ne", "--", script.toString());
+        assertThat(runs.exitCode()).as(runs.toString()).isZero();
+        assertThat(runs.stdout()).isEqualTo("ran\n");
     }
 
     @Test
@@ -223,5 +308,25 @@ class RunCommandIT {
             }
         }
         throw new AssertionError(file + " did not appear; stderr so far: " + process.stderrSoFar());
+    }
+
+    /** Whether a process runs (a zombie, dead but not yet reaped, does not). */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }
