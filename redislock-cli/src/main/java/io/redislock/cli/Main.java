@@ -113,7 +113,9 @@ public final class Main {
         if (root == ex && ex.getSuppressed().length > 0) {
             root = ex.getSuppressed()[0];
         }
-        if (root != ex && root.getMessage() != null && !message.contains(root.getMessage())) {
+        // (an error reply is quoted in the message already, without the script location Redis adds)
+        if (root != ex && root.getMessage() != null && !message.contains(root.getMessage())
+                && !message.contains("replied with an error")) {
             message += " (cause: " + root.getMessage().strip() + ")";
         }
         return message;

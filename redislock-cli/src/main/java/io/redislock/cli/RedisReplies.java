@@ -22,6 +22,9 @@ final class RedisReplies {
     private static final String ERROR_REPLY = "io.lettuce.core.RedisCommandExecutionException";
     private static final Pattern CONTEXT = Pattern.compile("^(could not [a-z ]+?(?: lock '.*?')?): ");
     private static final Pattern SCRIPT_SUFFIX = Pattern.compile("\\s*script: [0-9a-f]{40}, on @user_script:\\d+\\.?$");
+    /** Redis 6.2 puts the script's location first. */
+    private static final Pattern SCRIPT_PREFIX =
+            Pattern.compile("^ERR Error running script \\(call to f_[0-9a-f]{40}\\): @user_script:\\d+: ");
     private static final int MAX_CAUSES = 64;
 
     private RedisReplies() {}
@@ -53,7 +56,7 @@ final class RedisReplies {
      * The text of the first Redis error reply among a failure's causes and suppressed failures.
      *
      * @param failure the failure
-     * @return the reply, without the script location Redis 7 appends
+     * @return the reply, without the script location Redis adds (after it on 7, before it on 6.2)
      */
     static Optional<String> find(Throwable failure) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
@@ -65,7 +68,8 @@ final class RedisReplies {
                 continue;
             }
             if (isErrorReply(t) && t.getMessage() != null) {
-                return Optional.of(SCRIPT_SUFFIX.matcher(t.getMessage().strip()).replaceFirst(""));
+                String m = SCRIPT_SUFFIX.matcher(t.getMessage().strip()).replaceFirst("");
+                return Optional.of(SCRIPT_PREFIX.matcher(m).replaceFirst(""));
             }
             if (t.getCause() != null) {
                 todo.add(t.getCause());

@@ -21,6 +21,9 @@ class RedisRepliesTest {
         assertThat(RedisReplies.describe(e, List.of("redis://:pw@127.0.0.1:6379")))
                 .contains("could not try lock 'h': Redis at 127.0.0.1:6379 replied with an error: " + WRONGTYPE);
         assertThat(ExitCodes.of(e)).isEqualTo(69);
+        // Redis 6.2 puts the location first
+        assertThat(RedisReplies.find(new RedisCommandExecutionException("ERR Error running script (call to"
+                + " f_f3f344e2d6d32b30a53b563268e72f527a2ac3b4): @user_script:73: " + WRONGTYPE))).contains(WRONGTYPE);
     }
 
     @Test

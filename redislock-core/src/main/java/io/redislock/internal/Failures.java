@@ -4,9 +4,14 @@ import io.redislock.LockUnavailableException;
 import io.redislock.redlock.QuorumNotReachedException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** The typed failures of an acquisition, and how a Redis error is described (without secrets). */
 final class Failures {
+    private static final Pattern SCRIPT_SUFFIX = Pattern.compile("\\s*script: [0-9a-f]{40}, on @user_script:\\d+\\.?$");
+    private static final Pattern SCRIPT_PREFIX =
+            Pattern.compile("^ERR Error running script \\(call to f_[0-9a-f]{40}\\): @user_script:\\d+: ");
+
     private Failures() {
     }
 
@@ -34,7 +39,7 @@ final class Failures {
             }
             if (errorReply(cause)) {
                 return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
-                        + " replied with an error: " + Uris.maskText(Futures.unwrap(cause).getMessage()), cause);
+                        + " replied with an error: " + replyText(cause), cause);
             }
             return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
                     + " did not answer" + (cause == null ? "" : " (" + describe(cause) + ")")
@@ -49,8 +54,7 @@ final class Failures {
         }
         List<Throwable> replies = a.errors().stream().filter(e -> errorReply(e) && !authenticationFailed(e)).toList();
         if (!replies.isEmpty()) {
-            why += " (" + replies.size() + " replied with an error: " + Uris.maskText(Futures.unwrap(replies.get(0)).getMessage())
-                    + ")";
+            why += " (" + replies.size() + " replied with an error: " + replyText(replies.get(0)) + ")";
         }
         QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
                 + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum + why,
@@ -64,6 +68,17 @@ final class Failures {
     /** @return whether Redis answered with an error reply (a server error, not a timeout or lost connection) */
     static boolean errorReply(Throwable t) {
         return t != null && Futures.unwrap(t) instanceof io.lettuce.core.RedisCommandExecutionException;
+    }
+
+    /**
+     * The text of an error reply without the script's location: Redis 7 appends {@code script: <sha>, on
+     * @user_script:N.}, Redis 6.2 puts {@code ERR Error running script (call to f_<sha>): @user_script:N:} first.
+     */
+    static String replyText(Throwable t) {
+        String m = String.valueOf(Futures.unwrap(t).getMessage()).strip();
+        m = SCRIPT_SUFFIX.matcher(m).replaceFirst("");
+        m = SCRIPT_PREFIX.matcher(m).replaceFirst("");
+        return Uris.maskText(m);
     }
 
     /**
