@@ -356,6 +356,46 @@ abstract class LockContractIT {
     }
 
     @Test
+    void javaLockHoldsOfTwoThreadsOnOneNameStaySeparateAfterALostLease() throws Exception {
+        LockClient c = client();
+        java.util.concurrent.locks.Lock first = c.lock("contract-juc-lost").asJavaLock();
+        java.util.concurrent.locks.Lock second = c.lock("contract-juc-lost").asJavaLock();
+        first.lock(); // this thread
+        c.forceRelease("contract-juc-lost", ""); // its lease is lost behind its back
+        // another thread takes the free lock through the other handle, and keeps it a while
+        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            second.lock();
+            taken.countDown();
+            try {
+                done.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                second.unlock();
+            }
+        });
+        other.start();
+        assertThat(taken.await(20, TimeUnit.SECONDS)).isTrue();
+        // this thread's unlock is its own: it learns that its lease was lost, and frees its handle
+        assertThatThrownBy(first::unlock).isInstanceOf(LockLostException.class);
+        done.countDown();
+        other.join(20_000);
+        assertThat(CompletableFuture.supplyAsync(() -> {
+            try {
+                boolean ok = first.tryLock(5, TimeUnit.SECONDS);
+                if (ok) {
+                    first.unlock();
+                }
+                return ok;
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }).get(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void cancelledWaitLeavesNothingHeld() throws Exception {
         LockClient a = client();
         LockClient b = client();

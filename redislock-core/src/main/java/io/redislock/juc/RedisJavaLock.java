@@ -39,12 +39,14 @@ public final class RedisJavaLock implements Lock {
      * the handles of one lock name. Opaque; an entry exists only while a thread holds that lock.
      */
     public static final class Holds {
-        private final ConcurrentMap<String, Hold> byKey = new ConcurrentHashMap<>();
+        private final ConcurrentMap<HoldKey, Hold> byKey = new ConcurrentHashMap<>();
     }
+
+    /** A lock key held by one thread (after a lost lease, another thread may hold the same key too). */
+    private record HoldKey(String key, Thread thread) {}
 
     /** One thread's hold: only that thread reads or changes it. */
     private static final class Hold {
-        final Thread owner = Thread.currentThread();
         final ReentrantLock local;
         final Lease lease;
         int count = 1;
@@ -83,13 +85,12 @@ public final class RedisJavaLock implements Lock {
 
     /** @return the current thread's hold on this lock name, or null */
     private Hold mine() {
-        Hold h = holds.byKey.get(key);
-        return h != null && h.owner == Thread.currentThread() ? h : null;
+        return holds.byKey.get(new HoldKey(key, Thread.currentThread()));
     }
 
     /** Records a first acquisition by the current thread (which holds {@link #local}). */
     private void held(Lease lease) {
-        holds.byKey.put(key, new Hold(local, lease));
+        holds.byKey.put(new HoldKey(key, Thread.currentThread()), new Hold(local, lease));
     }
 
     @Override
@@ -213,7 +214,7 @@ public final class RedisJavaLock implements Lock {
         if (--h.count > 0) {
             return;
         }
-        holds.byKey.remove(key, h);
+        holds.byKey.remove(new HoldKey(key, Thread.currentThread()), h);
         try {
             h.lease.close();
         } finally {
