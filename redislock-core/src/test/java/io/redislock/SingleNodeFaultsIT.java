@@ -181,6 +181,38 @@ class SingleNodeFaultsIT {
     }
 
     @Test
+    void aWaitDuringWhichRedisDiesEndsAsUnavailableNotAsHeldByAnotherOwner(RedisServer redis) throws Exception {
+        try (LockClient holder = LockClient.create(redis.uri()); LockClient waiter = LockClient.create(redis.uri())) {
+            holder.lock("dies-while-waiting").acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> waiting = waiter.lock("dies-while-waiting").acquireAsync(Duration.ofSeconds(3));
+            // its first round saw the lock held (and queued it); then Redis goes away for the rest of the wait
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Long.valueOf(1L).equals(redis.command("ZCARD", "{dies-while-waiting}:waiters")));
+            redis.kill();
+            assertThat(waiting).failsWithin(TestTimeouts.scaled(Duration.ofSeconds(15)))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(LockUnavailableException.class);
+        }
+    }
+
+    @Test
+    void aLostLeaseIsReportedAndFreedEvenWhenTheCallbackExecutorRefusesWork(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder()
+                .uris(redis.uri())
+                .callbackExecutor(r -> {
+                    throw new java.util.concurrent.RejectedExecutionException("saturated");
+                })
+                .build())) {
+            Lease lease = c.lock("refusing-executor", LockOptions.builder().lease(Duration.ofSeconds(5)).build())
+                    .acquire(Duration.ofSeconds(5));
+            redis.command("SET", "refusing-executor", "someone-else", "PX", "60000"); // taken over
+            lease.extendAsync(Duration.ofSeconds(5)).exceptionally(e -> null); // finds the new owner
+            assertThat(lease.lost().get(10, TimeUnit.SECONDS).reason()).isEqualTo(LeaseLostEvent.Reason.NOT_OWNER);
+            assertThat(redis.command("GET", "refusing-executor")).isEqualTo("someone-else");
+        }
+    }
+
+    @Test
     void unreachableRedisFailsFastWithATypedExceptionWithoutThePassword() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

@@ -50,8 +50,8 @@ final class Child {
             String m = String.valueOf(e.getMessage());
             int i = m.indexOf("error=");
             throw new Executables.CannotStart("cannot start '" + LockInfoFormat.printable(command.get(0)) + "': "
-                    + (i >= 0 ? m.substring(i) : m), m.contains("error=13") ? ExitCodes.CANNOT_EXECUTE
-                            : ExitCodes.COMMAND_NOT_FOUND);
+                    + (i >= 0 ? m.substring(i) : m), m.contains("error=2,") ? ExitCodes.COMMAND_NOT_FOUND
+                            : ExitCodes.CANNOT_EXECUTE); // ENOENT: not found; anything else: found, not runnable
         }
     }
 

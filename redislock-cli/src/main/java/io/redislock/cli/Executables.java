@@ -113,9 +113,19 @@ final class Executables {
             }
         }
         if (found == null) {
+            // only absolute PATH entries: never a ./setpriv from the current directory the user did not name
+            StringBuilder absolute = new StringBuilder();
+            for (String dir : String.valueOf(System.getenv("PATH")).split(":")) {
+                if (dir.startsWith("/")) {
+                    absolute.append(absolute.length() == 0 ? "" : ":").append(dir);
+                }
+            }
             try {
-                found = resolve("setpriv", System.getenv("PATH"));
+                found = absolute.length() == 0 ? null : resolve("setpriv", absolute.toString());
             } catch (CannotStart e) {
+                return Optional.empty();
+            }
+            if (found == null) {
                 return Optional.empty();
             }
         }

@@ -25,8 +25,12 @@ final class AcquireOp implements Clockwork.Item {
     private final long deadline;
     /** The last round whose grant the delayed-restart rule refused, if any. */
     private volatile Attempt lastRefusedYoung;
-    /** The last round that a majority answered, if any. */
-    private volatile Attempt lastAnswered;
+    /** The last round not cut short by the end of the wait: it classifies a wait whose last round was. */
+    private volatile Attempt lastFull;
+    /** Whether the current round was bounded by the end of the wait (shorter than the per-node timeout). */
+    private volatile boolean cutShort;
+    /** The round under way, if any (closing the client waits for it). */
+    private volatile CompletableFuture<Attempt> inFlightRound;
     private final CompletableFuture<LeaseImpl> result = new CompletableFuture<>();
     private volatile CompletableFuture<Void> signal = new CompletableFuture<>();
     private volatile long retryAt = Long.MAX_VALUE;
@@ -58,6 +62,11 @@ final class AcquireOp implements Clockwork.Item {
         });
         if (waitNanos > 0) {
             engine.waiters.put(token, this);
+            if (engine.isClosed()) {
+                // the client closed after this wait passed its open check, but maybe before close() looked
+                abandon(new IllegalStateException("the LockClient was closed while waiting"));
+                return result;
+            }
             // subscribe first so that no wake-up is lost, but never spend more than half the wait on it
             long bound = Math.min(engine.roundTimeoutNanos(lock.leaseNanos()), waitNanos / 2);
             engine.subscriptionsSettled(bound).whenComplete((v, e) -> attempt());
@@ -78,14 +87,19 @@ final class AcquireOp implements Clockwork.Item {
             wakes.set(0);
             signal = new CompletableFuture<>();
         }
-        long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - engine.ticker.nanos())) + 1000);
+        long now = engine.ticker.nanos();
+        long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - now)) + 1000);
+        boolean first = lastRaws == null;
+        // a later round of a wait ends with the wait (see Rounds.attempt): this one may be cut short
+        cutShort = waitNanos > 0 && !first && deadline - now < engine.nodeTimeoutNanos(lock.leaseNanos());
         CompletableFuture<Attempt> round;
         try {
             round = engine.rounds.attempt(lock, token, member, score, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE,
-                    lastRaws == null);
+                    first);
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
+        inFlightRound = round;
         round.whenComplete((a, e) -> {
             if (e != null) {
                 a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null, false);
@@ -111,8 +125,8 @@ final class AcquireOp implements Clockwork.Item {
         if (!a.granted() && a.errors().stream().anyMatch(e -> e instanceof LockUnavailableException)) {
             lastRefusedYoung = a;
         }
-        if (a.answered() >= engine.quorum && !a.late()) {
-            lastAnswered = a;
+        if (!cutShort) {
+            lastFull = a;
         }
         if (a.granted()) {
             LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos(), a.raws());
@@ -146,6 +160,10 @@ final class AcquireOp implements Clockwork.Item {
                     // best effort, as in abandonQuietly
                 }
             }
+            return;
+        }
+        if (engine.isClosed()) {
+            abandon(new IllegalStateException("the LockClient was closed while waiting"));
             return;
         }
         long now = engine.ticker.nanos();
@@ -194,10 +212,13 @@ final class AcquireOp implements Clockwork.Item {
     private void finish(Attempt last) {
         Attempt a = last;
         engine.waiters.remove(token);
-        if (a.answered() < engine.quorum && !a.late() && lastAnswered != null
-                && a.errors().stream().noneMatch(Failures::permanent)) {
-            // a last round cut short by the end of the wait: the nodes answered before (the lock was held)
-            a = lastAnswered;
+        Attempt full = lastFull;
+        boolean outOfTime = a.errors().stream().anyMatch(e -> e instanceof java.util.concurrent.TimeoutException);
+        if (cutShort && full != null && outOfTime && a.answered() < engine.quorum && !a.late()) {
+            // the last round was cut short by the end of the wait and nodes ran out of time in it (a refused
+            // connection or an error reply is news; a node without time to answer is not): the last full
+            // round says whether the lock was held or Redis unreachable, and how many nodes answered
+            a = full;
         }
         if (lastRefusedYoung != null && a.answered() >= engine.quorum && !a.late()) {
             // a round of this wait was granted but refused by the delayed-restart rule: the lock seen as
@@ -205,19 +226,29 @@ final class AcquireOp implements Clockwork.Item {
             a = lastRefusedYoung;
         }
         boolean unavailable = a.answered() < engine.quorum || a.late();
-        if (!member.isEmpty() || unavailable || last.answered() < engine.quorum || last.late()) {
+        // end the wait first: a release may hand this waiter the lock right now (wake), and then the grant
+        // is the caller's, which a leave must not delete. Ended here, a hand-over that follows is given back.
+        boolean ended;
+        if (unavailable) {
+            ended = result.completeExceptionally(Failures.unavailable(engine.nodes, engine.quorum, lock, a,
+                    waitNanos == 0 ? "could not try" : "could not acquire"));
+        } else if (waitNanos == 0) {
+            ended = result.complete(null);
+        } else {
+            ended = result.completeExceptionally(new LockTimeoutException("lock '" + lock.name()
+                    + "' is held by another owner: not acquired within " + Duration.ofNanos(waitNanos).toMillis() + " ms"));
+        }
+        if (ended && (!member.isEmpty() || unavailable || last.answered() < engine.quorum || last.late())) {
             // leave the queue, pass on a reservation, and undo a grant whose reply was lost (ordered after
             // the last round's calls, which may still be under way on a slow node)
             engine.rounds.leave(lock, token, member, last.raws());
         }
-        if (unavailable) {
-            result.completeExceptionally(Failures.unavailable(engine.nodes, engine.quorum, lock, a, waitNanos == 0 ? "could not try" : "could not acquire"));
-        } else if (waitNanos == 0) {
-            result.complete(null);
-        } else {
-            result.completeExceptionally(new LockTimeoutException("lock '" + lock.name() + "' is held by another owner:"
-                    + " not acquired within " + Duration.ofNanos(waitNanos).toMillis() + " ms"));
-        }
+    }
+
+    /** @return the round under way, or a completed future */
+    CompletableFuture<?> roundInFlight() {
+        CompletableFuture<Attempt> r = inFlightRound;
+        return r == null ? CompletableFuture.completedFuture(null) : r;
     }
 
     /**

@@ -153,10 +153,14 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         engine.live.remove(this);
         LeaseLostEvent ev = new LeaseLostEvent(lock.name(), token, fence, reason, detail);
         lostEvent = ev;
-        CompletableFuture.runAsync(() -> lost.complete(ev), engine.callbacks);
         // free what is left of the lock (a Redlock minority, or a key a paused client could not renew):
         // compare-and-delete never touches another owner's token
         releaseInternal();
+        try {
+            CompletableFuture.runAsync(() -> lost.complete(ev), engine.callbacks);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            lost.complete(ev); // an executor that refuses (shut down, saturated): tell the holder here
+        }
     }
 
     // ---- extend / release ----

@@ -415,10 +415,12 @@ public final class LockEngine implements AutoCloseable {
         }
         // end the waits first: a release below must not hand the lock to a wait of this closing client (a
         // grant that still reaches one is given back by the wait itself, see AcquireOp)
+        List<CompletableFuture<?>> releases = new ArrayList<>();
         for (AcquireOp op : List.copyOf(waiters.values())) {
+            // a round under way may still be granted: its reply starts a cleanup, waited for below
+            releases.add(op.roundInFlight().handle((r, e) -> null));
             op.abandon(new IllegalStateException("the LockClient was closed while waiting"));
         }
-        List<CompletableFuture<?>> releases = new ArrayList<>();
         for (LeaseImpl lease : List.copyOf(live)) {
             releases.add(lease.closeByClient());
         }
