@@ -176,6 +176,16 @@ final class CliProcess implements AutoCloseable {
         }
     }
 
+    /** Sleeps in a test's bounded polling loop; an interrupt fails the test. */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     static Map<String, String> env(String... keyValues) {
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {

@@ -133,12 +133,12 @@ class RunCommandIT {
 
             long deadline = System.nanoTime() + TestTimeouts.scaled(Duration.ofSeconds(5)).toNanos();
             for (int i = 0; i < 1_000 && running(childPid) && System.nanoTime() - deadline < 0; i++) {
-                sleep(20);
+                CliProcess.sleep(20);
             }
             assertThat(running(childPid)).as("the command (pid %d) after SIG%s to redislock", childPid, signal)
                     .isFalse();
             long ticks = Files.readAllLines(marker).size();
-            sleep(500);
+            CliProcess.sleep(500);
             assertThat(Files.readAllLines(marker)).hasSizeLessThanOrEqualTo((int) ticks + 1);
         }
     }
@@ -318,15 +318,6 @@ class RunCommandIT {
             return state != 'Z' && state != 'X';
         } catch (IOException | RuntimeException e) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

@@ -143,7 +143,7 @@ class RunCommandLeaseLossIT {
                 if (termSeen == 0 && Files.exists(termed)) {
                     termSeen = System.nanoTime();
                 }
-                sleep(POLL_MILLIS);
+                CliProcess.sleep(POLL_MILLIS);
             }
             long exitSeen = System.nanoTime();
 
@@ -191,7 +191,7 @@ class RunCommandLeaseLossIT {
                 throw new AssertionError("redislock exited before " + pidFile + " appeared: "
                         + process.await(Duration.ofSeconds(1)));
             }
-            sleep(POLL_MILLIS);
+            CliProcess.sleep(POLL_MILLIS);
         }
         throw new AssertionError(pidFile + " did not appear; stderr so far: " + process.stderrSoFar());
     }
@@ -203,18 +203,9 @@ class RunCommandLeaseLossIT {
             if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 return;
             }
-            sleep(POLL_MILLIS);
+            CliProcess.sleep(POLL_MILLIS);
         }
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .as("the command (pid %d) is gone", pid).isFalse();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }
