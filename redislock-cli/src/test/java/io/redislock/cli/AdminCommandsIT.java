@@ -134,6 +134,23 @@ class AdminCommandsIT {
     }
 
     @Test
+    void listShowsTheLocksEvenWhenOtherProgramsLeftOddKeysBehind(RedisServer redis) {
+        CliProcess.Result held = CliProcess.run("run", "--redis", redis.uri(), "--name", "real", "--", "true");
+        assertThat(held.exitCode()).as(held.toString()).isZero();
+        redis.command("SET", "real", "someone", "PX", "60000"); // held (by a token of another program)
+        redis.command("SET", "ev\nil\u001b[31m", "tok", "PX", "60000"); // a name redislock would refuse
+        redis.command("SET", "{ev\nil\u001b[31m}:fence", "5");
+        redis.command("HSET", "hashy", "f", "v"); // another type of value under a lock-like name
+        redis.command("SET", "{hashy}:fence", "7");
+        for (String format : new String[] {"--json", "--pattern=*"}) {
+            CliProcess.Result list = CliProcess.run("list", "--redis", redis.uri(), format);
+            assertThat(list.exitCode()).as(list.toString()).isZero();
+            assertThat(list.stdout()).as(list.toString()).contains("real").doesNotContain("hashy")
+                    .doesNotContain("\u001b[31m");
+        }
+    }
+
+    @Test
     void statusReportsAFencingCounterThatIsNotANumberAsSuchAndExits69(RedisServer redis) {
         redis.command("SET", "{odd}:fence", "notanumber");
         CliProcess.Result status = CliProcess.run("status", "--redis", redis.uri(), "--name", "odd");
@@ -141,8 +158,10 @@ class AdminCommandsIT {
         assertThat(status.stderr()).contains("fencing counter '{odd}:fence'", "does not hold an integer")
                 .doesNotContain("For input string");
 
+        // list leaves out what is not a lock of ours instead of listing nothing
         CliProcess.Result list = CliProcess.run("list", "--redis", redis.uri(), "--json");
-        assertThat(list.exitCode()).as(list.toString()).isEqualTo(69);
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        assertThat(list.stdout()).doesNotContain("\"odd\"");
 
         // acquiring replaces a counter that is not a number (by one from the clock); status reads it again
         CliProcess.Result run = CliProcess.run("run", "--redis", redis.uri(), "--name", "odd", "--", "true");

@@ -59,6 +59,23 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void theCommandKeepsTheCallersOpenFileLimit(RedisServer redis) throws IOException, InterruptedException {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        Path script = root.resolve("redislock");
+        Path jar = root.resolve("redislock-cli/target/redislock.jar");
+        assumeTrue(Files.isExecutable(script) && Files.isRegularFile(jar), "needs the launcher and the built jar");
+        assumeTrue(upToDate(root, jar), "the jar is older than the sources: the launcher would rebuild it");
+        // the JVM raises its soft limit to the hard one; the command must get the caller's, as under flock(1)
+        Process p = new ProcessBuilder("bash", "-c", "ulimit -Sn 1000 && exec \"$0\" run --redis \"$1\" --name fds"
+                + " -- sh -c 'ulimit -Sn'", script.toString(), redis.uri()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(TestTimeouts.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip())
+                .isEqualTo("1000");
+        assertThat(p.exitValue()).isZero();
+    }
+
     /** The launcher's own check: no source or pom newer than the jar. */
     private static boolean upToDate(Path root, Path jar) throws IOException {
         FileTime built = Files.getLastModifiedTime(jar);

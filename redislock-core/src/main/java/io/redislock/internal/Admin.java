@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * release a lock whoever holds it. Each is decided by a majority of nodes answering.
  */
 public final class Admin {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Admin.class);
+
     private final LockEngine engine;
 
     Admin(LockEngine engine) {
@@ -38,6 +40,11 @@ public final class Admin {
     public CompletableFuture<LockInfo> status(String prefix, String name) {
         Keys.checkName(name);
         Keys.checkPrefix(prefix);
+        return read(prefix, name);
+    }
+
+    /** As {@link #status}, for a name found in Redis (which another program may have written: not checked). */
+    private CompletableFuture<LockInfo> read(String prefix, String name) {
         String[] keys = Keys.of(prefix, name);
         List<CompletableFuture<List<Object>>> per = new ArrayList<>();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
@@ -137,12 +144,23 @@ public final class Admin {
             }
             List<CompletableFuture<LockInfo>> infos = new ArrayList<>();
             for (String name : names.keySet()) {
-                infos.add(status(prefix, name));
+                // a key that is not a lock of ours (another type of value, a counter that is not a number)
+                // is left out, not a reason to list nothing
+                infos.add(read(prefix, name).exceptionally(e -> {
+                    if (notALock(e)) {
+                        LOG.debug("redislock: list skips '{}': {}", name, Failures.describe(e));
+                        return null;
+                    }
+                    throw e instanceof java.util.concurrent.CompletionException c ? c
+                            : new java.util.concurrent.CompletionException(e);
+                }));
             }
             return CompletableFuture.allOf(infos.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
                 List<LockInfo> out = new ArrayList<>();
                 for (CompletableFuture<LockInfo> i : infos) {
-                    out.add(i.join());
+                    if (i.join() != null) {
+                        out.add(i.join());
+                    }
                 }
                 return out;
             });
@@ -201,10 +219,29 @@ public final class Admin {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new LockUnavailableException("could not read lock '" + name + "': its fencing counter '" + key
+            throw new NotALock("could not read lock '" + name + "': its fencing counter '" + key
                     + "' on Redis at " + node.display + " does not hold an integer (was it written by something"
-                    + " other than redislock?)", null);
+                    + " other than redislock?)");
         }
+    }
+
+    /** Keys that hold what no redislock lock holds (written by another program). */
+    private static final class NotALock extends LockUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        NotALock(String message) {
+            super(message, null);
+        }
+    }
+
+    /** @return whether a read failed on the data under the keys (not on the nodes) */
+    private static boolean notALock(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof NotALock || Failures.errorReply(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return " (why a node failed)" for a message, or "" */
