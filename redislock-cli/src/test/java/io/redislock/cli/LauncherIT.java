@@ -30,11 +30,7 @@ class LauncherIT {
     @Test
     void sigquitThreadDumpGoesToStderrNotIntoTheCommandsStdoutAndCrashReportsToTheTempDir(RedisServer redis)
             throws IOException, InterruptedException {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-        Path script = root.resolve("redislock");
-        Path jar = root.resolve("redislock-cli/target/redislock.jar");
-        assumeTrue(Files.isExecutable(script) && Files.isRegularFile(jar), "needs the launcher and the built jar");
-        assumeTrue(upToDate(root, jar), "the jar is older than the sources: the launcher would rebuild it");
+        Path script = launcher();
         Path marker = dir.resolve("started");
         Path out = dir.resolve("out");
         Path err = dir.resolve("err");
@@ -61,11 +57,7 @@ class LauncherIT {
 
     @Test
     void theCommandKeepsTheCallersOpenFileLimit(RedisServer redis) throws IOException, InterruptedException {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-        Path script = root.resolve("redislock");
-        Path jar = root.resolve("redislock-cli/target/redislock.jar");
-        assumeTrue(Files.isExecutable(script) && Files.isRegularFile(jar), "needs the launcher and the built jar");
-        assumeTrue(upToDate(root, jar), "the jar is older than the sources: the launcher would rebuild it");
+        Path script = launcher();
         // the JVM raises its soft limit to the hard one; the command must get the caller's, as under flock(1)
         Process p = new ProcessBuilder("bash", "-c", "ulimit -Sn 1000 && exec \"$0\" run --redis \"$1\" --name fds"
                 + " -- sh -c 'ulimit -Sn'", script.toString(), redis.uri()).redirectErrorStream(true).start();
@@ -74,6 +66,16 @@ class LauncherIT {
         assertThat(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip())
                 .isEqualTo("1000");
         assertThat(p.exitValue()).isZero();
+    }
+
+    /** The launcher script, when the jar it runs is built and up to date (else the test is skipped). */
+    private static Path launcher() throws IOException {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        Path script = root.resolve("redislock");
+        Path jar = root.resolve("redislock-cli/target/redislock.jar");
+        assumeTrue(Files.isExecutable(script) && Files.isRegularFile(jar), "needs the launcher and the built jar");
+        assumeTrue(upToDate(root, jar), "the jar is older than the sources: the launcher would rebuild it");
+        return script;
     }
 
     /** The launcher's own check: no source or pom newer than the jar. */
