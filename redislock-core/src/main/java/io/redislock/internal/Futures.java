@@ -85,26 +85,6 @@ public final class Futures {
     }
 
     /**
-     * Maps a future so that cancelling the result also cancels the source (a plain {@code thenApply}
-     * does not propagate cancellation upstream).
-     *
-     * @param <T> the source's value type
-     * @param <R> the result's value type
-     * @param source the source
-     * @param fn the mapping
-     * @return the mapped future
-     */
-    public static <T, R> CompletableFuture<R> map(CompletableFuture<T> source, java.util.function.Function<T, R> fn) {
-        CompletableFuture<R> out = source.thenApply(fn);
-        out.whenComplete((v, e) -> {
-            if (out.isCancelled()) {
-                source.cancel(false);
-            }
-        });
-        return out;
-    }
-
-    /**
      * A copy of {@code f} completed on {@code executor}, so that user callbacks never run on I/O threads.
      * Cancelling the copy cancels {@code f}.
      *
