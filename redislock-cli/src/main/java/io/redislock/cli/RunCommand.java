@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +55,8 @@ public final class RunCommand implements Callable<Integer> {
     public static final String ENV_FENCING_TOKEN = "LOCK_FENCING_TOKEN";
     /** The longest {@code --lease} (the library's limit). */
     private static final Duration MAX_LEASE = Duration.ofDays(36_500);
+    /** How long the exit waits for the client's last cleanups after the lease was lost or Redis did not answer. */
+    private static final Duration CLOSE_AFTER_LOSS = Duration.ofMillis(200);
 
     @Spec
     private CommandSpec spec;
@@ -81,6 +85,9 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     private List<String> command;
 
+    /** Set when the lease was lost or its release went unanswered: the client is then closed without waiting long. */
+    private boolean unreachableAtEnd;
+
     /** Creates the command (picocli does this). */
     public RunCommand() {}
 
@@ -104,7 +111,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         SignalForwarder signals = SignalForwarder.install(Thread.currentThread());
-        try (LockClient client = redis.connect()) {
+        LockClient client = redis.connect();
+        try {
             redis.checkName(client, name);
             DistributedLock lock = client.lock(name, options);
             Lease held;
@@ -120,6 +128,30 @@ public final class RunCommand implements Callable<Integer> {
                 return ExitCodes.NOT_ACQUIRED;
             }
             return supervise(held, signals, err, Bounded.callBound(client.options()));
+        } catch (LockUnavailableException e) {
+            unreachableAtEnd = true;
+            throw e;
+        } finally {
+            close(client);
+        }
+    }
+
+    /**
+     * Closes the client. After a loss, or a release Redis did not answer, only briefly: close() would wait up
+     * to the command timeout for compare-and-deletes that an unreachable Redis cannot answer, delaying the
+     * exit code the caller waits for, while the key expires by itself.
+     */
+    private void close(LockClient client) {
+        if (!unreachableAtEnd) {
+            client.close();
+            return;
+        }
+        try {
+            client.closeAsync().get(CLOSE_AFTER_LOSS.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the keys expire by themselves; the JVM exits next
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -178,6 +210,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int stopAfterLoss(Child child, LeaseLostEvent event, PrintWriter err) {
+        unreachableAtEnd = true;
         err.println("redislock run: lost lock '" + name + "' while the command was running (" + describe(event)
                 + "); sending SIGTERM to the command (pid " + child.pid() + ")");
         err.flush();
@@ -194,6 +227,7 @@ public final class RunCommand implements Callable<Integer> {
     private int finish(Lease held, CompletableFuture<LeaseLostEvent> lost, int code, PrintWriter err,
             Duration callBound) {
         if (lost.isDone()) {
+            unreachableAtEnd = true;
             err.println("redislock run: lost lock '" + name + "' while the command was running (" + describe(lost.join())
                     + "); the command exited with " + code);
             err.println("redislock run: exit " + ExitCodes.LEASE_LOST + ": the command's work may have run without the lock");
@@ -205,9 +239,10 @@ public final class RunCommand implements Callable<Integer> {
         try {
             heldUntilEnd = Bounded.getUninterruptibly(held.releaseAsync(), callBound, "releasing lock '" + name + "'");
         } catch (LockUnavailableException e) {
-            err.println("redislock run: could not release lock '" + name + "' ("
-                    + RedisReplies.describe(e, redis.uris()).orElse(e.getMessage())
-                    + "); it expires by itself within " + Durations.format(lease));
+            unreachableAtEnd = true;
+            err.println("redislock run: " + RedisReplies.describe(e, redis.uris())
+                    .map(d -> "could not release lock '" + name + "' (" + d + ")").orElse(e.getMessage()));
+            err.println("redislock run: the lock expires by itself within " + Durations.format(lease));
             heldUntilEnd = validBefore;
         }
         if (!heldUntilEnd) {

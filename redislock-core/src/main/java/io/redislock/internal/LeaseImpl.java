@@ -208,9 +208,14 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             if (state.get() != HELD) {
                 throw notHeld("extend");
             }
-            throw new LockUnavailableException("could not extend lock '" + lock.name()
-                    + "': too few Redis nodes answered; the lease stays valid until its deadline", null);
+            throw new LockUnavailableException("could not extend lock '" + lock.name() + "': " + noAnswer()
+                    + "; the lease stays valid until its deadline", null);
         });
+    }
+
+    private String noAnswer() {
+        int n = engine.nodes.size();
+        return n == 1 ? "Redis did not answer in time" : "fewer than a majority of the " + n + " Redis nodes answered in time";
     }
 
     private LockLostException notHeld(String what) {
@@ -251,8 +256,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         }
         releasing = call.thenApply(outcome -> {
             if (outcome == LockEngine.Outcome.UNKNOWN) {
-                throw new LockUnavailableException("could not release lock '" + lock.name()
-                        + "': too few Redis nodes answered; it will expire by itself after its lease", null);
+                throw new LockUnavailableException("could not release lock '" + lock.name() + "': " + noAnswer()
+                        + "; it will expire by itself after its lease", null);
             }
             return valid && outcome == LockEngine.Outcome.OK;
         });
