@@ -81,8 +81,8 @@ public final class Admin {
                 }
             }
             if (answered < engine.quorum) {
-                throw new LockUnavailableException("could not read lock '" + name + "': only " + answered + " of "
-                        + engine.nodes.size() + " Redis nodes answered" + why(firstError.get()), firstError.get());
+                throw new LockUnavailableException("could not read lock '" + name + "': " + unanswered(answered)
+                        + why(firstError.get()), firstError.get());
             }
             String best = null;
             int bestCount = 0;
@@ -139,8 +139,8 @@ public final class Admin {
                 }
             }
             if (answered < engine.quorum) {
-                throw new LockUnavailableException("could not list locks: only " + answered + " of "
-                        + engine.nodes.size() + " Redis nodes answered" + why(firstError.get()), firstError.get());
+                throw new LockUnavailableException("could not list locks: " + unanswered(answered)
+                        + why(firstError.get()), firstError.get());
             }
             List<CompletableFuture<LockInfo>> infos = new ArrayList<>();
             for (String name : names.keySet()) {
@@ -198,9 +198,8 @@ public final class Admin {
                         n -> n.evalRaw(Script.RELEASE, keys, args), (n, r) -> true)
                 .thenApply(f -> {
                     if (f.answered() < engine.quorum) {
-                        throw new LockUnavailableException("could not release lock '" + name + "': only "
-                                + f.answered() + " of " + engine.nodes.size() + " Redis nodes answered"
-                                + why(engine.nodes.size() == 1 ? engine.nodes.get(0).explain(f.firstError()) : f.firstError()),
+                        throw new LockUnavailableException("could not release lock '" + name + "': "
+                                + unanswered(f.answered()) + why(engine.nodes.size() == 1 ? engine.nodes.get(0).explain(f.firstError()) : f.firstError()),
                                 f.firstError());
                     }
                     int count = 0;
@@ -245,6 +244,13 @@ public final class Admin {
     }
 
     /** @return " (why a node failed)" for a message, or "" */
+    /** "Redis at host:port did not answer" for one node, "only k of N Redis nodes answered" for several. */
+    private String unanswered(int answered) {
+        int n = engine.nodes.size();
+        return n == 1 ? "Redis at " + engine.nodes.get(0).display + " did not answer"
+                : "only " + answered + " of " + n + " Redis nodes answered";
+    }
+
     private static String why(Throwable t) {
         if (t == null) {
             return "";

@@ -122,6 +122,8 @@ final class Failures {
     static String describe(Throwable t) {
         Throwable c = Futures.unwrap(t);
         String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m == null ? "" : ": " + Uris.maskText(m));
+        // Lettuce prints an address it has not resolved as "host/<unresolved>:port"
+        return c.getClass().getSimpleName()
+                + (m == null ? "" : ": " + Uris.maskText(m).replace("/<unresolved>:", ":"));
     }
 }

@@ -216,7 +216,9 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
                     .isEqualTo(1L);
         }
         Lease got = waiting.get(scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(nodesHolding(name, got.token())).as("nodes 0-3, before node 4's 20 s timeouts").isEqualTo(4);
+        // granted with a majority of the shares handed over, before node 4's 20 s timeouts. (Under load a
+        // safety-net retry may meet the hand-over half done and clean up one share; the majority decides.)
+        assertThat(nodesHolding(name, got.token())).as("a majority of nodes 0-3").isGreaterThanOrEqualTo(3);
         servers.get(4).resume();
         assertThat(got.release()).isTrue();
         awaitOnlyCountersOn(4);
