@@ -30,12 +30,15 @@ import java.util.stream.Stream;
  * pause, resume).
  *
  * <p>Every server is stopped by its PID in {@link #stop()}; servers still running when the JVM
- * exits are killed by a shutdown hook.
+ * exits are killed by a shutdown hook. Where util-linux {@code setpriv} is installed, each server
+ * also gets SIGKILL from the kernel when the JVM dies without running its hooks (SIGKILL, a
+ * crash); {@link #pid()} is still redis-server's own PID.
  */
 public final class RedisServer implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
     private static final int START_ATTEMPTS = 5;
+    private static final int EXEC_ATTEMPTS = 5;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
@@ -75,6 +78,15 @@ public final class RedisServer implements AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         PortBusyException(String message) {
+            super(message);
+        }
+    }
+
+    /** The binary could not be executed because it is still open for writing somewhere (ETXTBSY). */
+    private static final class TextFileBusyException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TextFileBusyException(String message) {
             super(message);
         }
     }
@@ -467,8 +479,25 @@ public final class RedisServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- process handling
 
-    /** Starts a process on {@link #port} and waits until it answers PING. */
+    /**
+     * Starts a process on {@link #port} and waits until it answers PING, retrying a few times while
+     * the binary is busy (a just-extracted binary can still be open for writing in a forked child).
+     */
     private void launch() throws PortBusyException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launchOnce();
+                return;
+            } catch (TextFileBusyException e) {
+                if (attempt >= EXEC_ATTEMPTS) {
+                    throw new IllegalStateException(e.getMessage() + " (" + attempt + " attempts)", e);
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    private void launchOnce() throws PortBusyException, TextFileBusyException {
         long logOffset = size(logFile);
         long outputOffset = size(outputFile);
         Process p = spawn();
@@ -482,6 +511,9 @@ public final class RedisServer implements AutoCloseable {
                 String output = tail(outputFile, outputOffset) + tail(logFile, logOffset);
                 if (output.contains("Address already in use") || output.contains("Failed listening on port")) {
                     throw new PortBusyException("port " + port + " busy");
+                }
+                if (output.contains("Text file busy")) { // setpriv could not exec it
+                    throw new TextFileBusyException("Cannot start " + binary + ": text file busy");
                 }
                 throw new IllegalStateException("redis-server exited with code " + exitCode(p)
                         + " during startup on port " + port + ". Output:\n" + output);
@@ -502,7 +534,8 @@ public final class RedisServer implements AutoCloseable {
                 + ". Output:\n" + tail(outputFile, outputOffset) + tail(logFile, logOffset));
     }
 
-    private Process spawn() {
+    /** Starts redis-server through the {@link Spawner}, so that it dies with this JVM where possible. */
+    private Process spawn() throws TextFileBusyException {
         List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--port", Integer.toString(port),
                 "--bind", HOST,
@@ -517,23 +550,17 @@ public final class RedisServer implements AutoCloseable {
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()));
-        IOException last = null;
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            try {
-                Process p = builder.start();
-                p.getOutputStream().close();
-                return p;
-            } catch (IOException e) {
-                // ETXTBSY: a just-extracted binary can still be open for writing in a forked child.
-                last = e;
-                String message = String.valueOf(e.getMessage());
-                if (!message.contains("error=26") && !message.contains("Text file busy")) {
-                    break;
-                }
-                sleep(50);
+        try {
+            Process p = Spawner.start(builder);
+            p.getOutputStream().close();
+            return p;
+        } catch (IOException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("error=26") || message.contains("Text file busy")) {
+                throw new TextFileBusyException("Cannot start " + binary + ": " + message);
             }
+            throw new UncheckedIOException("Cannot start " + command, e);
         }
-        throw new UncheckedIOException("Cannot start " + command, last);
     }
 
     private boolean answersPing() {

@@ -14,6 +14,8 @@
  * class in a child JVM so that tests can kill a real lock holder, and
  * {@link io.redislock.testing.TestTimeouts} scales every wait for slow machines. Every process
  * started here is stopped by its PID, at the latest by a JVM shutdown hook, and every wait is
- * bounded.
+ * bounded. Where util-linux {@code setpriv} is installed, redis-servers are also started with a
+ * parent-death signal (SIGKILL), so that they die with a JVM that is killed or crashes before
+ * its hooks run.
  */
 package io.redislock.testing;
