@@ -111,6 +111,24 @@ final class Failures {
         return false;
     }
 
+    /**
+     * Whether {@code t} says that the connection failed rather than what Redis answered: not connected
+     * (Lettuce rejects commands while it reconnects), closed, or the connect itself failed. A timeout is not
+     * one: Redis may be slow.
+     *
+     * @param t a node's failure
+     * @return whether it is a connection failure
+     */
+    static boolean connectionLost(Throwable t) {
+        Throwable c = Futures.unwrap(t);
+        if (c instanceof java.io.IOException) {
+            return true;
+        }
+        return c instanceof io.lettuce.core.RedisException
+                && !(c instanceof io.lettuce.core.RedisCommandExecutionException)
+                && !(c instanceof io.lettuce.core.RedisCommandTimeoutException);
+    }
+
     private static Throwable rootCause(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null) {

@@ -7,9 +7,11 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.redislock.Ticker;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -40,14 +42,22 @@ final class RedisNode implements AutoCloseable {
     private final Object mutex = new Object();
     private volatile StatefulRedisConnection<String, String> conn;
     private CompletableFuture<StatefulRedisConnection<String, String>> connecting;
-    private StatefulRedisPubSubConnection<String, String> pubsub;
+    /** Written under the mutex; volatile for the connection listener, which must not wait for the mutex. */
+    private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private CompletableFuture<Void> subscribed;
     private long lastSubscribeAttempt;
     private volatile boolean closed;
     /** Disconnects seen on this node's connections (a restart during a handshake makes its uptime stale). */
     private final java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
-    /** The last connect failure in which Redis refused the credentials; null after a successful connect. */
+    /**
+     * The last connect or reconnect failure in which Redis refused the credentials; null after a successful
+     * connect or reconnect.
+     */
     private volatile Throwable authFailure;
+    /** Where this node's connections were last connected to (matches Lettuce's reconnect events to this node). */
+    private volatile SocketAddress connectedTo;
+    /** The subscription to the client's reconnect failures (see {@link #onReconnectFailed}). */
+    private final reactor.core.Disposable reconnectFailures;
     /** Set when the client starts closing: no new connection attempts, pending ones abandoned. */
     private boolean closing; // guarded by mutex
 
@@ -78,6 +88,11 @@ final class RedisNode implements AutoCloseable {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
                 StatefulRedisConnection<String, String> c = conn;
+                if (ownsClient || connection == c || connection == pubsub) {
+                    // (Lettuce calls this once the handshake succeeded: the credentials were accepted)
+                    connectedTo = socketAddress;
+                    authFailure = null;
+                }
                 if (connection == c) {
                     refreshUptime();
                     loadScripts(c);
@@ -92,6 +107,59 @@ final class RedisNode implements AutoCloseable {
                 }
             }
         });
+        this.reconnectFailures = client.getResources().eventBus().get()
+                .filter(ev -> ev instanceof ReconnectFailedEvent)
+                .subscribe(ev -> onReconnectFailed((ReconnectFailedEvent) ev), e -> LOG.debug(
+                        "redislock: reconnect events of {} ended: {}", display, e.toString()));
+    }
+
+    /**
+     * Lettuce reconnects a dropped connection by itself and only publishes why a reconnect failed; meanwhile
+     * commands fail with "Commands are rejected" or "Connection closed". A reconnect to this server whose
+     * credentials Redis refused (the password was changed, the ACL user disabled) is recorded as this node's
+     * refusal, so that {@link #explain} reports those failures as what they are, which retrying cannot help.
+     * (The event bus may be shared by several nodes, and by the caller's own clients: the event is matched by
+     * the server's address.)
+     */
+    private void onReconnectFailed(ReconnectFailedEvent ev) {
+        try {
+            StatefulRedisConnection<String, String> c = conn;
+            if (closed || (c != null && c.isOpen()) || !Failures.authenticationFailed(ev.getCause())
+                    || !isThisServer(ev.remoteAddress())) {
+                return; // (a late event: the connection is up again, so the credentials were accepted since)
+            }
+            if (authFailure == null) {
+                LOG.debug("redislock: Redis at {} refused the credentials when reconnecting", display);
+            }
+            authFailure = ev.getCause();
+        } catch (RuntimeException e) {
+            // never end the subscription: a later event may matter
+            LOG.debug("redislock: a reconnect event of {} could not be read: {}", display, e.toString());
+        }
+    }
+
+    /** @return whether {@code a}, from a Lettuce event, is this node's server (by host as given, or as connected) */
+    private boolean isThisServer(SocketAddress a) {
+        if (a == null) {
+            return false;
+        }
+        if (a.equals(connectedTo)) {
+            return true;
+        }
+        if (!(a instanceof InetSocketAddress i) || i.getPort() != uri.getPort() || uri.getHost() == null) {
+            return false;
+        }
+        if (uri.getHost().equalsIgnoreCase(i.getHostString())) {
+            return true;
+        }
+        return connectedTo instanceof InetSocketAddress s && s.getAddress() != null
+                && s.getPort() == i.getPort() && s.getAddress().equals(i.getAddress());
+    }
+
+    /** @return whether this node's command connection is down and its last (re)connect was refused for credentials */
+    boolean refusingCredentials() {
+        StatefulRedisConnection<String, String> c = conn;
+        return authFailure != null && (c == null || !c.isOpen());
     }
 
     /** @return whether a command connection is established (it may be reconnecting) */
@@ -211,16 +279,18 @@ final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * The failure to report for {@code e}. Once this node refused the credentials, a connection closed
-     * during a later handshake is reported as that refusal: Lettuce may see the close before the refusal.
+     * The failure to report for {@code e}. Once this node refused the credentials (at a connect, or at a
+     * reconnect after its connections dropped), a failure of the connection while it is down is reported as
+     * that refusal: Lettuce may see a handshake's close before the refusal, and while it keeps reconnecting
+     * in vain it rejects commands ("Commands are rejected") or closes them ("Connection closed").
      */
     Throwable explain(Throwable e) {
         Throwable refused = authFailure;
-        if (refused == null || e == null || Failures.authenticationFailed(e)
-                || !(Futures.unwrap(e) instanceof io.lettuce.core.RedisConnectionException)) {
+        if (refused == null || e == null || Failures.authenticationFailed(e) || !Failures.connectionLost(e)) {
             return e;
         }
-        return refused;
+        StatefulRedisConnection<String, String> c = conn;
+        return c != null && c.isOpen() ? e : refused;
     }
 
     /** Loads every script into the server's cache so that EVALSHA does not meet NOSCRIPT. */
@@ -402,6 +472,7 @@ final class RedisNode implements AutoCloseable {
         StatefulRedisPubSubConnection<String, String> p;
         synchronized (mutex) {
             closed = true;
+            reconnectFailures.dispose();
             c = conn;
             p = pubsub;
             conn = null;
