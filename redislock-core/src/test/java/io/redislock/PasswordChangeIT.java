@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The password changes while a client waits, and its connections drop: Lettuce's reconnects are
+ * The password changes while a client waits or holds, and its connections drop: Lettuce's reconnects are
  * refused, and the client says so (as for a wrong password from the start) instead of waiting it out.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -56,6 +56,28 @@ class PasswordChangeIT {
                 Optional<Lease> again = tryUntilAnswered(waiter.lock("pw-wait"));
                 assertThat(again).isPresent();
                 again.get().release();
+            }
+        }
+    }
+
+    @Test
+    void aHeldLeaseWhoseRenewalsAreRefusedIsLostAtItsDeadlineAndSaysWhy() throws Exception {
+        try (RedisServer redis = RedisServer.start("--requirepass", OLD)) {
+            Set<String> before = clientIds(redis);
+            try (LockClient c = client(redis)) {
+                Lease lease = c.lock("pw-held", LockOptions.builder().lease(Duration.ofMillis(1500)).build())
+                        .acquire(Duration.ofSeconds(5));
+                redis.command("CONFIG", "SET", "requirepass", NEW);
+                killClientsExcept(redis, before);
+                LeaseLostEvent ev = lease.lost().get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(),
+                        TimeUnit.MILLISECONDS);
+                assertThat(ev.reason()).isEqualTo(LeaseLostEvent.Reason.RENEWAL_FAILED);
+                assertThat(ev.detail()).contains("refused the credentials").doesNotContain(OLD).doesNotContain(NEW);
+                assertThat(lease.isHeld()).isFalse();
+                redis.command("CONFIG", "SET", "requirepass", OLD);
+                // the key expires by itself (its release could not reach Redis)
+                await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(20))
+                        .until(() -> Long.valueOf(0L).equals(redis.command("EXISTS", "pw-held")));
             }
         }
     }

@@ -113,7 +113,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         if (now >= validUntil) {
             markLost(autoRenew ? LeaseLostEvent.Reason.RENEWAL_FAILED : LeaseLostEvent.Reason.EXPIRED,
                     autoRenew
-                            ? "renewals did not succeed before the validity deadline (Redis unreachable or slow)"
+                            ? "renewals did not succeed before the validity deadline (" + whyNoRenewal() + ")"
                             : "the lease expired (auto-renewal is off)");
             return;
         }
@@ -213,9 +213,23 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         });
     }
 
+    /** @return why renewals kept failing: the refused credentials if that is known, else "unreachable or slow" */
+    private String whyNoRenewal() {
+        String refused = engine.refusedCredentials();
+        if (refused.isEmpty()) {
+            return "Redis unreachable or slow";
+        }
+        return engine.nodes.size() == 1 ? refused : "Redis unreachable or slow; " + refused;
+    }
+
     private String noAnswer() {
+        String refused = engine.refusedCredentials();
+        if (!refused.isEmpty() && engine.nodes.size() == 1) {
+            return refused;
+        }
         int n = engine.nodes.size();
-        return n == 1 ? "Redis did not answer in time" : "fewer than a majority of the " + n + " Redis nodes answered in time";
+        return n == 1 ? "Redis did not answer in time" : "fewer than a majority of the " + n + " Redis nodes answered in time"
+                + (refused.isEmpty() ? "" : " (" + refused + ")");
     }
 
     private LockLostException notHeld(String what) {

@@ -329,6 +329,24 @@ public final class LockEngine implements AutoCloseable {
                 .completeOnTimeout(null, boundNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Why renewals and releases cannot get through, when retrying cannot help: the nodes whose connections
+     * are down and whose last (re)connect Redis refused for credentials (e.g. the password was changed).
+     *
+     * @return e.g. "Redis at host:port refused the credentials (...); check the password", or "" if none
+     */
+    String refusedCredentials() {
+        List<RedisNode> refused = nodes.stream().filter(RedisNode::refusingCredentials).toList();
+        if (refused.isEmpty()) {
+            return "";
+        }
+        if (nodes.size() == 1) {
+            return "Redis at " + nodes.get(0).display + " refused the credentials when reconnecting; check the password";
+        }
+        return refused.size() + " of the " + nodes.size() + " Redis nodes refused the credentials when reconnecting;"
+                + " check the password";
+    }
+
     /** @return the longest lease of any lock handle made by this client (for the delayed-restart rule) */
     long maxLeaseNanos() {
         return maxLeaseNanos.get();
