@@ -114,6 +114,48 @@ class PasswordChangeIT {
         }
     }
 
+    @Test
+    void aRefusalIsForgottenOnceRedisIsDownSoAWaitOutlastsARestartWithTheOldPassword() throws Exception {
+        try (RedisServer redis = RedisServer.start("--requirepass", OLD)) {
+            Set<String> before = clientIds(redis);
+            try (LockClient c = client(redis)) {
+                DistributedLock lock = c.lock("pw-restart");
+                lock.acquire(Duration.ofSeconds(5)).release();
+                redis.command("CONFIG", "SET", "requirepass", NEW);
+                killClientsExcept(redis, before);
+                awaitTryFailingWith(lock, "refused the credentials");
+                // the operator puts the old password back by restarting Redis with its configuration: while it
+                // is down, the refusal says nothing any more, and a wait must outlast the restart
+                redis.kill();
+                awaitTryFailingWith(lock, "did not answer");
+                CompletableFuture<Lease> waiting = lock.acquireAsync(LONG_WAIT);
+                Thread.sleep(500);
+                assertThat(waiting).as("still waiting while Redis is down").isNotDone();
+                redis.restart();
+                Lease got = waiting.get(TestTimeouts.scaled(Duration.ofSeconds(15)).toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(got.release()).isTrue();
+            }
+        }
+    }
+
+    /** Tries (at most 200 times, 10 s scaled) until a try fails with a message containing {@code text}. */
+    private static void awaitTryFailingWith(DistributedLock lock, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TestTimeouts.scaled(Duration.ofSeconds(10)).toNanos();
+        RuntimeException last = null;
+        for (int i = 0; i < 200 && System.nanoTime() < deadline; i++) {
+            try {
+                lock.tryAcquire().ifPresent(Lease::release);
+            } catch (LockUnavailableException e) {
+                if (String.valueOf(e.getMessage()).contains(text)) {
+                    return;
+                }
+                last = e;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no try failed with '" + text + "'", last);
+    }
+
     private static LockClient client(RedisServer... servers) {
         String[] uris = new String[servers.length];
         for (int i = 0; i < servers.length; i++) {

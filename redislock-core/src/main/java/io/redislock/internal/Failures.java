@@ -129,6 +129,26 @@ final class Failures {
                 && !(c instanceof io.lettuce.core.RedisCommandTimeoutException);
     }
 
+    /**
+     * Whether {@code t} says that the server could not be reached at all (connection refused, connect timed
+     * out, unknown host): nothing was said about the credentials.
+     *
+     * @param t a connect failure
+     * @return whether the connection was never established
+     */
+    static boolean notReached(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
+                    || c instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+
     private static Throwable rootCause(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +52,10 @@ final class RedisNode implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
     /**
      * The last connect or reconnect failure in which Redis refused the credentials; null after a successful
-     * connect or reconnect.
+     * connect or reconnect, and after one that could not reach the server at all (it says nothing about the
+     * credentials: Redis may come back with the old password).
      */
-    private volatile Throwable authFailure;
+    private final AtomicReference<Throwable> authFailure = new AtomicReference<>();
     /** Where this node's connections were last connected to (matches Lettuce's reconnect events to this node). */
     private volatile SocketAddress connectedTo;
     /** The subscription to the client's reconnect failures (see {@link #onReconnectFailed}). */
@@ -91,7 +93,7 @@ final class RedisNode implements AutoCloseable {
                 if (ownsClient || connection == c || connection == pubsub) {
                     // (Lettuce calls this once the handshake succeeded: the credentials were accepted)
                     connectedTo = socketAddress;
-                    authFailure = null;
+                    authFailure.set(null);
                 }
                 if (connection == c) {
                     refreshUptime();
@@ -123,15 +125,23 @@ final class RedisNode implements AutoCloseable {
      */
     private void onReconnectFailed(ReconnectFailedEvent ev) {
         try {
-            StatefulRedisConnection<String, String> c = conn;
-            if (closed || (c != null && c.isOpen()) || !Failures.authenticationFailed(ev.getCause())
-                    || !isThisServer(ev.remoteAddress())) {
+            if (closed || !isThisServer(ev.remoteAddress())) {
+                return;
+            }
+            Throwable cause = ev.getCause();
+            if (Failures.notReached(cause)) {
+                authFailure.set(null); // down or unreachable now: it may come back with the old password
+                return;
+            }
+            if (!Failures.authenticationFailed(cause) || isUp()) {
                 return; // (a late event: the connection is up again, so the credentials were accepted since)
             }
-            if (authFailure == null) {
+            if (authFailure.getAndSet(cause) == null) {
                 LOG.debug("redislock: Redis at {} refused the credentials when reconnecting", display);
             }
-            authFailure = ev.getCause();
+            if (isUp()) {
+                authFailure.compareAndSet(cause, null); // a reconnect succeeded meanwhile and cleared it first
+            }
         } catch (RuntimeException e) {
             // never end the subscription: a later event may matter
             LOG.debug("redislock: a reconnect event of {} could not be read: {}", display, e.toString());
@@ -158,8 +168,12 @@ final class RedisNode implements AutoCloseable {
 
     /** @return whether this node's command connection is down and its last (re)connect was refused for credentials */
     boolean refusingCredentials() {
+        return authFailure.get() != null && !isUp();
+    }
+
+    private boolean isUp() {
         StatefulRedisConnection<String, String> c = conn;
-        return authFailure != null && (c == null || !c.isOpen());
+        return c != null && c.isOpen();
     }
 
     /** @return whether a command connection is established (it may be reconnecting) */
@@ -271,10 +285,10 @@ final class RedisNode implements AutoCloseable {
     }
 
     private void noteConnect(Throwable e) {
-        if (e == null) {
-            authFailure = null;
+        if (e == null || Failures.notReached(e)) {
+            authFailure.set(null);
         } else if (Failures.authenticationFailed(e)) {
-            authFailure = e;
+            authFailure.set(e);
         }
     }
 
@@ -285,12 +299,11 @@ final class RedisNode implements AutoCloseable {
      * in vain it rejects commands ("Commands are rejected") or closes them ("Connection closed").
      */
     Throwable explain(Throwable e) {
-        Throwable refused = authFailure;
+        Throwable refused = authFailure.get();
         if (refused == null || e == null || Failures.authenticationFailed(e) || !Failures.connectionLost(e)) {
             return e;
         }
-        StatefulRedisConnection<String, String> c = conn;
-        return c != null && c.isOpen() ? e : refused;
+        return isUp() ? e : refused;
     }
 
     /** Loads every script into the server's cache so that EVALSHA does not meet NOSCRIPT. */
@@ -387,7 +400,7 @@ final class RedisNode implements AutoCloseable {
             subscribed = s;
             s.whenComplete((v, e) -> {
                 if (e != null && Failures.authenticationFailed(e)) {
-                    authFailure = e;
+                    authFailure.set(e);
                 }
                 if (e != null) {
                     LOG.debug("redislock: wake-up subscription to {} failed: {}", display, e.toString());
