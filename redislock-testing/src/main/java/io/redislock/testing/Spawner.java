@@ -72,11 +72,11 @@ final class Spawner {
         try {
             return request.result().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            request.result().cancel(false);
+            giveUp(request);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while starting " + builder.command());
         } catch (TimeoutException e) {
-            request.result().cancel(false);
+            giveUp(request);
             throw new InterruptedIOException("starting " + builder.command() + " took more than " + timeout);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -90,6 +90,16 @@ final class Spawner {
                 throw error;
             }
             throw new IOException("cannot start " + builder.command(), cause);
+        }
+    }
+
+    /** Gives up a start; a process that started just before is killed, since nobody would stop it. */
+    private static void giveUp(Request request) {
+        if (!request.result().cancel(false)) {
+            Process late = request.result().getNow(null);
+            if (late != null) {
+                late.destroyForcibly();
+            }
         }
     }
 
@@ -155,15 +165,25 @@ final class Spawner {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             p.getOutputStream().close();
-            if (!p.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            // the answer is kept for the JVM's lifetime: an interrupt of the first caller must not decide it
+            long deadline = System.nanoTime() + TestTimeouts.scaled(PROBE_TIMEOUT).toNanos();
+            boolean interrupted = false;
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (p.isAlive()) {
                 p.destroyForcibly();
                 return Optional.empty();
             }
             return p.exitValue() == 0 ? found : Optional.empty();
         } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }
