@@ -85,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     private List<String> command;
 
-    /** Set when the lease was lost or its release went unanswered: the client is then closed without waiting long. */
+    /** Set when the lease was lost or lapsed, or its release went unanswered: the client is then closed briefly. */
     private boolean unreachableAtEnd;
 
     /** Creates the command (picocli does this). */
@@ -128,18 +128,16 @@ public final class RunCommand implements Callable<Integer> {
                 return ExitCodes.NOT_ACQUIRED;
             }
             return supervise(held, signals, err, Bounded.callBound(client.options()));
-        } catch (LockUnavailableException e) {
-            unreachableAtEnd = true;
-            throw e;
         } finally {
             close(client);
         }
     }
 
     /**
-     * Closes the client. After a loss, or a release Redis did not answer, only briefly: close() would wait up
-     * to the command timeout for compare-and-deletes that an unreachable Redis cannot answer, delaying the
-     * exit code the caller waits for, while the key expires by itself.
+     * Closes the client. After a lost or lapsed lease, or a release Redis did not answer, only briefly: close()
+     * would wait up to the command timeout for compare-and-deletes that an unreachable Redis cannot answer,
+     * delaying the exit code the caller waits for, while the key expires by itself. (A failed acquisition gets
+     * the full close: its cleanups leave the waiter queue, and an entry left behind would be handed the lock.)
      */
     private void close(LockClient client) {
         if (!unreachableAtEnd) {
@@ -246,6 +244,7 @@ public final class RunCommand implements Callable<Integer> {
             heldUntilEnd = validBefore;
         }
         if (!heldUntilEnd) {
+            unreachableAtEnd = true; // a lapsed lease's release is sent, maybe to a Redis that cannot answer
             err.println("redislock run: the lease on '" + name + "' had lapsed before the command finished (was this "
                     + "process paused or Redis unreachable?); the command exited with " + code);
             err.println("redislock run: exit " + ExitCodes.LEASE_LOST + ": the command's work may have run without the lock");

@@ -27,11 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandLeaseLossIT {
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final Duration KILL_GRACE = Duration.ofSeconds(1);
+    /** How long after the fault redislock may take to exit: the lease plus a margin (JVM exit, polling). */
+    private static final Duration EXIT_BOUND = LEASE.plusSeconds(3);
     /**
-     * How long after the fault redislock may take to exit: the lease plus a margin (JVM exit, polling). It must
-     * not wait for the cleanup calls the hung Redis cannot answer (that took another command timeout, 2 s).
+     * How long after it reported the loss redislock may take to exit (SIGTERM to a sleep, JVM exit). It must
+     * not wait for the cleanup calls a dead or hung Redis cannot answer: that took another command timeout (2 s).
      */
-    private static final Duration EXIT_BOUND = LEASE.plusMillis(1500);
+    private static final Duration LOSS_TO_EXIT = Duration.ofMillis(1500);
     private static final Duration MARKER_TIMEOUT = Duration.ofSeconds(30);
     private static final long POLL_MILLIS = 10;
 
@@ -67,14 +69,16 @@ class RunCommandLeaseLossIT {
             fault.run();
             long faulted = System.nanoTime();
 
+            long lossSeen = awaitLossReported(run, EXIT_BOUND);
             boolean exited = awaitExit(run, EXIT_BOUND);
-            Duration afterFault = Duration.ofNanos(System.nanoTime() - faulted);
+            long exitSeen = System.nanoTime();
+            Duration afterFault = Duration.ofNanos(exitSeen - faulted);
 
             assertThat(exited).as("redislock exited within %s of %s; stderr so far:%n%s", EXIT_BOUND, faultName,
                     run.stderrSoFar()).isTrue();
             assertThat(faultStillOn.getAsBoolean()).as("Redis is still down: the exit did not wait for it").isTrue();
             CliProcess.Result r = run.await(Duration.ofSeconds(1));
-            report(faultName, afterFault, r);
+            report(faultName + " (loss reported " + (exitSeen - lossSeen) / 1_000_000 + " ms before the exit)", afterFault, r);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(74);
             assertThat(r.stderr()).contains("lost lock '" + name + "'").contains("RENEWAL_FAILED")
                     .contains("work may have run without the lock");
@@ -82,8 +86,23 @@ class RunCommandLeaseLossIT {
             // renewal (lease/3) and not when Redis answers again
             assertThat(afterFault).isGreaterThan(LEASE.dividedBy(2));
             assertThat(afterFault).isLessThan(TestTimeouts.scaled(EXIT_BOUND));
+            assertThat(Duration.ofNanos(exitSeen - lossSeen)).as("from reporting the loss to exiting")
+                    .isLessThan(TestTimeouts.scaled(LOSS_TO_EXIT));
             assertGone(childPid);
         }
+    }
+
+    /**
+     * Polls (every 10 ms, bounded) until redislock reports the loss on stderr or exits.
+     *
+     * @return when the report was first seen (System.nanoTime)
+     */
+    private static long awaitLossReported(CliProcess run, Duration bound) {
+        long deadline = System.nanoTime() + TestTimeouts.scaled(bound).toNanos();
+        while (System.nanoTime() < deadline && run.process().isAlive() && !run.stderrSoFar().contains("lost lock")) {
+            CliProcess.sleep(POLL_MILLIS);
+        }
+        return System.nanoTime();
     }
 
     @Test

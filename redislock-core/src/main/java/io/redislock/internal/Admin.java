@@ -81,8 +81,8 @@ public final class Admin {
                 }
             }
             if (answered < engine.quorum) {
-                throw new LockUnavailableException("could not read lock '" + name + "': " + unanswered(answered)
-                        + why(firstError.get()), firstError.get());
+                throw new LockUnavailableException("could not read lock '" + name + "': " + unanswered(answered, firstError.get()),
+                        firstError.get());
             }
             String best = null;
             int bestCount = 0;
@@ -139,8 +139,8 @@ public final class Admin {
                 }
             }
             if (answered < engine.quorum) {
-                throw new LockUnavailableException("could not list locks: " + unanswered(answered)
-                        + why(firstError.get()), firstError.get());
+                throw new LockUnavailableException("could not list locks: " + unanswered(answered, firstError.get()),
+                        firstError.get());
             }
             List<CompletableFuture<LockInfo>> infos = new ArrayList<>();
             for (String name : names.keySet()) {
@@ -199,7 +199,7 @@ public final class Admin {
                 .thenApply(f -> {
                     if (f.answered() < engine.quorum) {
                         throw new LockUnavailableException("could not release lock '" + name + "': "
-                                + unanswered(f.answered()) + why(engine.nodes.size() == 1 ? engine.nodes.get(0).explain(f.firstError()) : f.firstError()),
+                                + unanswered(f.answered(), f.firstError()),
                                 f.firstError());
                     }
                     int count = 0;
@@ -243,14 +243,29 @@ public final class Admin {
         return false;
     }
 
-    /** @return " (why a node failed)" for a message, or "" */
-    /** "Redis at host:port did not answer" for one node, "only k of N Redis nodes answered" for several. */
-    private String unanswered(int answered) {
+    /**
+     * Why too few nodes answered: for one node what it did ("Redis at host:port did not answer (...)", "...
+     * refused the credentials", "... replied with an error: ..."), for several "only k of N Redis nodes
+     * answered (the first failure)".
+     */
+    private String unanswered(int answered, Throwable first) {
         int n = engine.nodes.size();
-        return n == 1 ? "Redis at " + engine.nodes.get(0).display + " did not answer"
-                : "only " + answered + " of " + n + " Redis nodes answered";
+        if (n > 1) {
+            return "only " + answered + " of " + n + " Redis nodes answered" + why(first);
+        }
+        RedisNode node = engine.nodes.get(0);
+        Throwable e = node.explain(first);
+        String at = "Redis at " + node.display;
+        if (e != null && Failures.authenticationFailed(e)) {
+            return at + " refused the credentials; check the password";
+        }
+        if (Failures.errorReply(e)) {
+            return at + " replied with an error: " + Failures.replyText(e);
+        }
+        return at + " did not answer" + why(e);
     }
 
+    /** @return " (why a node failed)" for a message, or "" */
     private static String why(Throwable t) {
         if (t == null) {
             return "";
