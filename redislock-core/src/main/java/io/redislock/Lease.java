@@ -21,7 +21,7 @@ public interface Lease extends AutoCloseable {
 
     /**
      * The random owner token stored as the lock key's value; unique per grant, and of the form
-     * {@code <random>@<host>:<pid>} so that an operator can see who holds the lock.
+     * {@code <random id>.<sequence>@<host>:<pid>} so that an operator can see who holds the lock.
      *
      * @return the owner token
      */

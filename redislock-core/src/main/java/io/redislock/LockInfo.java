@@ -11,7 +11,9 @@ import java.util.Optional;
  * @param held whether an owner holds it (on a majority, with several nodes)
  * @param owner the owner token, when held
  * @param ttl remaining time to live, when held with an expiry
- * @param fencingCounter the last fencing token handed out (highest over nodes), 0 if never granted
+ * @param fencingCounter one node: the last fencing token handed out; several nodes: the highest counter over
+ *     the nodes that answered, which no token handed out so far exceeds (each node counts on its own, so the
+ *     next token may be lower than this value, though higher than every earlier token); 0 if never granted
  * @param nodesHolding how many nodes hold the owner's token
  * @param nodesAnswered how many nodes answered
  */

@@ -114,6 +114,20 @@ abstract class LockContractIT {
         return nodes() / 2 + 1;
     }
 
+    @Test
+    void listShowsHeldAndFreeLocksButNoKeyUnderANameALockWouldRefuse() throws Exception {
+        LockClient c = client();
+        Lease held = c.lock("list-held").acquire(Duration.ofSeconds(5));
+        c.lock("list-free").acquire(Duration.ofSeconds(5)).release();
+        for (RedisServer s : servers.all()) {
+            s.command("SET", "{list- odd}:fence", "5"); // another program's key: lock() refuses whitespace
+        }
+        List<LockInfo> listed = c.list("list-*", "");
+        assertThat(listed).extracting(LockInfo::name).containsExactly("list-free", "list-held");
+        assertThat(listed).filteredOn(LockInfo::held).extracting(LockInfo::name).containsExactly("list-held");
+        assertThat(release(Api.SYNC, held)).isTrue();
+    }
+
     @ParameterizedTest
     @EnumSource(Api.class)
     void grantedLockIsStoredAsPlainTokenWithExpiryOnAMajority(Api api) throws Exception {

@@ -62,7 +62,8 @@ public final class BenchmarkMain {
                 + "  --quick      about 2 minutes (default: full run, at most about 10 minutes)\n"
                 + "  --diagnose   also run non-default redislock variants that locate its costs\n"
                 + "  --seed N     seed of the block shuffling (default: time-based)\n"
-                + "  --out DIR    where results.md and chart.png go (default: docs/benchmarks)\n"
+                + "  --out DIR    where results.md and chart.png go (default: docs/benchmarks for a full run,\n"
+                + "               target/benchmarks with --quick or --diagnose, so they never replace the README's)\n"
                 + "  --scenarios  which scenarios to run (default: all)";
     }
 
@@ -70,7 +71,7 @@ public final class BenchmarkMain {
         boolean quick = false;
         boolean diagnostics = false;
         long seed = System.nanoTime();
-        Path out = Path.of("docs", "benchmarks");
+        Path out = null;
         Set<Integer> which = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -94,6 +95,10 @@ public final class BenchmarkMain {
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (out == null) {
+            // only a full run may replace the results the README shows
+            out = quick || diagnostics ? Path.of("target", "benchmarks") : Path.of("docs", "benchmarks");
         }
         BenchConfig cfg = quick ? BenchConfig.quick(seed, diagnostics) : BenchConfig.full(seed, diagnostics);
         startWatchdog(quick ? TimeUnit.MINUTES.toMillis(8) : TimeUnit.MINUTES.toMillis(25));

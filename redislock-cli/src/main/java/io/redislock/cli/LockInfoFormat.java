@@ -51,8 +51,11 @@ public final class LockInfoFormat {
             b.append(String.format(Locale.ROOT, "  %-9s %s%n", "holder:", printable(info.owner().orElse("?"))));
             b.append(String.format(Locale.ROOT, "  %-9s %s%n", "ttl:", ttl(info)));
         }
+        // under Redlock each node counts on its own: the highest counter may exceed every token handed out
         b.append(String.format(Locale.ROOT, "  %-9s %d%s%n", "fencing:", info.fencingCounter(),
-                info.fencingCounter() == 0 ? " (never granted)" : " (last token handed out)"));
+                info.fencingCounter() == 0 ? " (never granted)"
+                        : nodes == 1 ? " (last token handed out)"
+                        : " (highest counter on the nodes; no token handed out so far is higher)"));
         b.append(String.format(Locale.ROOT, "  %-9s %d of %d hold it, %d answered%s%n", "nodes:",
                 info.nodesHolding(), nodes, info.nodesAnswered(),
                 !info.held() && info.nodesHolding() > 0 ? " (not a majority)" : ""));

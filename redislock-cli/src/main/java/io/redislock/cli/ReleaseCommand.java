@@ -41,7 +41,7 @@ public final class ReleaseCommand implements Callable<Integer> {
     public Integer call() {
         if (!force) {
             throw redis.usage("release deletes the lock whoever holds it (its holder only notices at its next "
-                    + "renewal), so it needs --force: redislock release --name " + name + " --force");
+                    + "renewal), so it needs --force: repeat this command with --force added");
         }
         String prefix = redis.keyPrefix();
         try (LockClient client = redis.connect()) {

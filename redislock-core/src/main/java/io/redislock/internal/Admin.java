@@ -144,6 +144,9 @@ public final class Admin {
             }
             List<CompletableFuture<LockInfo>> infos = new ArrayList<>();
             for (String name : names.keySet()) {
+                if (!isLockName(name)) {
+                    continue; // another program's key under a lock-like name that lock() would refuse
+                }
                 // a key that is not a lock of ours (another type of value, a counter that is not a number)
                 // is left out, not a reason to list nothing
                 infos.add(read(prefix, name).exceptionally(e -> {
@@ -241,6 +244,15 @@ public final class Admin {
             }
         }
         return false;
+    }
+
+    private static boolean isLockName(String name) {
+        try {
+            Keys.checkName(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
