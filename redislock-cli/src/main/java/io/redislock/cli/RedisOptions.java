@@ -56,13 +56,46 @@ public final class RedisOptions {
             return List.of(DEFAULT_URI);
         }
         List<String> uris = new ArrayList<>();
-        for (String part : value.split(",", -1)) {
+        for (String part : split(value)) {
             if (part.isBlank()) {
                 throw usage(source + ": empty URI in the comma-separated list");
             }
             uris.add(part.trim());
         }
         return uris;
+    }
+
+    /**
+     * Splits a comma-separated list of URIs. A comma in a URI's user info (a password such as {@code a,b})
+     * does not split it: after a part with a scheme and no '@', the parts without a scheme up to the last one
+     * that holds an '@' belong to it. (Split at every comma, a piece of the password would be reported as a
+     * malformed URI, and printed.)
+     *
+     * @param value the list
+     * @return its URIs, untrimmed; blank ones included
+     */
+    static List<String> split(String value) {
+        String[] raw = value.split(",", -1);
+        List<String> parts = new ArrayList<>();
+        int i = 0;
+        while (i < raw.length) {
+            StringBuilder part = new StringBuilder(raw[i]);
+            int next = i + 1;
+            if (raw[i].contains("://") && raw[i].indexOf('@') < 0) {
+                int end = i;
+                for (int k = i + 1; k < raw.length && !raw[k].contains("://"); k++) {
+                    if (raw[k].indexOf('@') >= 0) {
+                        end = k;
+                    }
+                }
+                for (; next <= end; next++) {
+                    part.append(',').append(raw[next]);
+                }
+            }
+            parts.add(part.toString());
+            i = next;
+        }
+        return parts;
     }
 
     /**

@@ -89,7 +89,7 @@ public final class Secrets {
      * last '@' (after its last '/').
      */
     private static void collectFromMalformed(List<String> found, String value) {
-        for (String uri : value.split(",")) {
+        for (String uri : RedisOptions.split(value)) {
             int at = uri.lastIndexOf('@');
             if (at < 0 || uri.contains("://")) {
                 continue;

@@ -38,4 +38,19 @@ class SecretsTest {
         assertThat(Secrets.from(new String[] {"run", "--redis", "redis://h:1", "--", "mail", "root:abc@x"}, Map.of())
                 .mask("root:abc@x")).isEqualTo("root:abc@x");
     }
+
+    @Test
+    void aPasswordWithCommasIsNotSplitIntoUrisSoNoPieceOfItIsReportedAsAUri() {
+        assertThat(RedisOptions.split("redis://:a,b@h:1,redis://h:2")).containsExactly("redis://:a,b@h:1", "redis://h:2");
+        assertThat(RedisOptions.split("redis://u:x,yy,zz@h:1")).containsExactly("redis://u:x,yy,zz@h:1");
+        assertThat(RedisOptions.split("redis://h:1,,redis://h:2")).containsExactly("redis://h:1", "", "redis://h:2");
+        assertThat(RedisOptions.split("redis://h:1,h:2")).containsExactly("redis://h:1", "h:2");
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Main.execute(new String[] {"status", "--redis", "redis://comma:Zq7,Secret@127.0.0.1:notaport",
+                "--name", "n"}, Map.of(), new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+        assertThat(code).isEqualTo(64);
+        assertThat(err.toString() + out).doesNotContain("Zq7").doesNotContain("Secret");
+    }
 }

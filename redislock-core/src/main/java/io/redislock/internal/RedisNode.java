@@ -465,7 +465,9 @@ final class RedisNode implements AutoCloseable {
     /**
      * The client is closing: a connection that is still being set up is given up at once, so that the
      * releases and cleanups of {@link LockEngine#close()} towards a node that never answered fail fast
-     * instead of waiting for the connect timeout.
+     * instead of waiting for the connect timeout. Reconnect events are no longer listened to: the events of
+     * the connections that close next would otherwise reach a subscription while it is disposed (Reactor then
+     * logs an error for an event it drops).
      */
     void abandonConnecting() {
         CompletableFuture<StatefulRedisConnection<String, String>> f;
@@ -473,6 +475,7 @@ final class RedisNode implements AutoCloseable {
             closing = true;
             f = connecting;
         }
+        reconnectFailures.dispose();
         if (f != null) {
             f.completeExceptionally(new IllegalStateException("the client was closed before Redis at " + display
                     + " accepted a connection"));
