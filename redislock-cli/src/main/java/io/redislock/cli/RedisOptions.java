@@ -67,9 +67,9 @@ public final class RedisOptions {
 
     /**
      * Splits a comma-separated list of URIs. A comma in a URI's user info (a password such as {@code a,b})
-     * does not split it: after a part with a scheme and no '@', the parts without a scheme up to the last one
-     * that holds an '@' belong to it. (Split at every comma, a piece of the password would be reported as a
-     * malformed URI, and printed.)
+     * does not split it: after a part with no '@', the parts without a scheme up to the last one that holds
+     * an '@' belong to it, also when the URI is mistyped without its scheme. (Split at every comma, a piece
+     * of the password would be reported as a malformed URI, and printed.)
      *
      * @param value the list
      * @return its URIs, untrimmed; blank ones included
@@ -81,7 +81,7 @@ public final class RedisOptions {
         while (i < raw.length) {
             StringBuilder part = new StringBuilder(raw[i]);
             int next = i + 1;
-            if (raw[i].contains("://") && raw[i].indexOf('@') < 0) {
+            if (raw[i].indexOf('@') < 0) {
                 int end = i;
                 for (int k = i + 1; k < raw.length && !raw[k].contains("://"); k++) {
                     if (raw[k].indexOf('@') >= 0) {

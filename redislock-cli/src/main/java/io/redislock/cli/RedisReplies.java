@@ -26,6 +26,7 @@ final class RedisReplies {
     private static final Pattern SCRIPT_PREFIX =
             Pattern.compile("^ERR Error running script \\(call to f_[0-9a-f]{40}\\): @user_script:\\d+: ");
     private static final int MAX_CAUSES = 64;
+    private static final Pattern COUNT = Pattern.compile("only \\d+ of \\d+ Redis nodes answered(?:, a majority needs \\d+)?");
 
     private RedisReplies() {}
 
@@ -49,7 +50,10 @@ final class RedisReplies {
         }
         Matcher m = CONTEXT.matcher(message);
         String context = m.find() ? m.group(1) + ": " : "";
-        return Optional.of(context + where(uris) + " replied with an error: " + reply.get());
+        // under Redlock, keep how many nodes answered: the reply is only the first node's failure
+        Matcher count = COUNT.matcher(message);
+        String answered = count.find() ? count.group() + "; " : "";
+        return Optional.of(context + answered + where(uris) + " replied with an error: " + reply.get());
     }
 
     /**

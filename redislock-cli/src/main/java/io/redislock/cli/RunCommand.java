@@ -240,7 +240,8 @@ public final class RunCommand implements Callable<Integer> {
             unreachableAtEnd = true;
             err.println("redislock run: " + RedisReplies.describe(e, redis.uris())
                     .map(d -> "could not release lock '" + name + "' (" + d + ")").orElse(e.getMessage()));
-            err.println("redislock run: the lock expires by itself within " + Durations.format(lease));
+            err.println("redislock run: the lock expires by itself at the latest " + Durations.format(lease)
+                    + " (--lease) after its last renewal");
             heldUntilEnd = validBefore;
         }
         if (!heldUntilEnd) {

@@ -32,7 +32,8 @@ class RedisRepliesTest {
                 + "answered", null);
         e.addSuppressed(new RedisCommandExecutionException("ERR user_script:1: boom"));
         assertThat(RedisReplies.describe(e, List.of("redis://a:1", "redis://b:2", "redis://c:3")))
-                .contains("could not read lock 'h': a Redis node replied with an error: ERR user_script:1: boom");
+                .contains("could not read lock 'h': only 0 of 3 Redis nodes answered; a Redis node replied with an error: "
+                        + "ERR user_script:1: boom");
     }
 
     @Test

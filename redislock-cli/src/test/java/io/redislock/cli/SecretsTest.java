@@ -45,12 +45,18 @@ class SecretsTest {
         assertThat(RedisOptions.split("redis://u:x,yy,zz@h:1")).containsExactly("redis://u:x,yy,zz@h:1");
         assertThat(RedisOptions.split("redis://h:1,,redis://h:2")).containsExactly("redis://h:1", "", "redis://h:2");
         assertThat(RedisOptions.split("redis://h:1,h:2")).containsExactly("redis://h:1", "h:2");
+        assertThat(RedisOptions.split(":a,b@h:1")).containsExactly(":a,b@h:1"); // mistyped without its scheme
 
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = Main.execute(new String[] {"status", "--redis", "redis://comma:Zq7,Secret@127.0.0.1:notaport",
-                "--name", "n"}, Map.of(), new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
-        assertThat(code).isEqualTo(64);
-        assertThat(err.toString() + out).doesNotContain("Zq7").doesNotContain("Secret");
+        for (String uri : new String[] {"redis://comma:Zq7,Secret@127.0.0.1:notaport", ":Zq7,Secret@127.0.0.1:1",
+            "bob:Zq7,Sec,ret@127.0.0.1:1", "redis//bob:Zq7,Secret@127.0.0.1:1"}) {
+            out.reset();
+            err.reset();
+            int code = Main.execute(new String[] {"status", "--redis", uri, "--name", "n"}, Map.of(),
+                    new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+            assertThat(code).as(uri).isEqualTo(64);
+            assertThat(err.toString() + out).as(uri).doesNotContain("Zq7").doesNotContain("Sec");
+        }
     }
 }
