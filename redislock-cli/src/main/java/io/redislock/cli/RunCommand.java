@@ -86,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
     private List<String> command;
 
     /** Set when the lease was lost or lapsed, or its release went unanswered: the client is then closed briefly. */
-    private boolean unreachableAtEnd;
+    private boolean closeBriefly;
 
     /** Creates the command (picocli does this). */
     public RunCommand() {}
@@ -140,7 +140,7 @@ public final class RunCommand implements Callable<Integer> {
      * the full close: its cleanups leave the waiter queue, and an entry left behind would be handed the lock.)
      */
     private void close(LockClient client) {
-        if (!unreachableAtEnd) {
+        if (!closeBriefly) {
             client.close();
             return;
         }
@@ -208,7 +208,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int stopAfterLoss(Child child, LeaseLostEvent event, PrintWriter err) {
-        unreachableAtEnd = true;
+        closeBriefly = true;
         err.println("redislock run: lost lock '" + name + "' while the command was running (" + describe(event)
                 + "); sending SIGTERM to the command (pid " + child.pid() + ")");
         err.flush();
@@ -225,7 +225,7 @@ public final class RunCommand implements Callable<Integer> {
     private int finish(Lease held, CompletableFuture<LeaseLostEvent> lost, int code, PrintWriter err,
             Duration callBound) {
         if (lost.isDone()) {
-            unreachableAtEnd = true;
+            closeBriefly = true;
             err.println("redislock run: lost lock '" + name + "' while the command was running (" + describe(lost.join())
                     + "); the command exited with " + code);
             err.println("redislock run: exit " + ExitCodes.LEASE_LOST + ": the command's work may have run without the lock");
@@ -237,7 +237,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             heldUntilEnd = Bounded.getUninterruptibly(held.releaseAsync(), callBound, "releasing lock '" + name + "'");
         } catch (LockUnavailableException e) {
-            unreachableAtEnd = true;
+            closeBriefly = true;
             err.println("redislock run: " + RedisReplies.describe(e, redis.uris())
                     .map(d -> "could not release lock '" + name + "' (" + d + ")").orElse(e.getMessage()));
             err.println("redislock run: the lock expires by itself at the latest " + Durations.format(lease)
@@ -245,7 +245,7 @@ public final class RunCommand implements Callable<Integer> {
             heldUntilEnd = validBefore;
         }
         if (!heldUntilEnd) {
-            unreachableAtEnd = true; // a lapsed lease's release is sent, maybe to a Redis that cannot answer
+            closeBriefly = true; // a lapsed lease's release is sent, maybe to a Redis that cannot answer
             err.println("redislock run: the lease on '" + name + "' had lapsed before the command finished (was this "
                     + "process paused or Redis unreachable?); the command exited with " + code);
             err.println("redislock run: exit " + ExitCodes.LEASE_LOST + ": the command's work may have run without the lock");

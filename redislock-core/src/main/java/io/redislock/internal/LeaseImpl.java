@@ -215,21 +215,23 @@ final class LeaseImpl implements Lease, Clockwork.Item {
 
     /** @return why renewals kept failing: the refused credentials if that is known, else "unreachable or slow" */
     private String whyNoRenewal() {
-        String refused = engine.refusedCredentials();
-        if (refused.isEmpty()) {
-            return "Redis unreachable or slow";
-        }
-        return engine.nodes.size() == 1 ? refused : "Redis unreachable or slow; " + refused;
+        return withRefusal("Redis unreachable or slow");
     }
 
+    /** @return why a release or extend got too few answers */
     private String noAnswer() {
-        String refused = engine.refusedCredentials();
-        if (!refused.isEmpty() && engine.nodes.size() == 1) {
-            return refused;
-        }
         int n = engine.nodes.size();
-        return n == 1 ? "Redis did not answer in time" : "fewer than a majority of the " + n + " Redis nodes answered in time"
-                + (refused.isEmpty() ? "" : " (" + refused + ")");
+        return withRefusal(n == 1 ? "Redis did not answer in time"
+                : "fewer than a majority of the " + n + " Redis nodes answered in time");
+    }
+
+    /** @return {@code plain}, or the nodes' refusal of the credentials where that is known (added to it on Redlock) */
+    private String withRefusal(String plain) {
+        String refused = engine.refusedCredentials();
+        if (refused.isEmpty()) {
+            return plain;
+        }
+        return engine.nodes.size() == 1 ? refused : plain + " (" + refused + ")";
     }
 
     private LockLostException notHeld(String what) {
