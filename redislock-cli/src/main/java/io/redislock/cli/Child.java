@@ -28,8 +28,9 @@ final class Child {
      * Starts the command, through {@code setpriv --pdeathsig TERM} where available: the command then gets
      * SIGTERM if this process dies without stopping it (SIGKILL, or a signal the JVM does not handle). The
      * kernel sends it when the <em>thread</em> that started the command ends, so the caller's thread must
-     * live until the command has exited. setpriv execs the command: its pid, stdio, environment and exit
-     * code are the command's own.
+     * live until the command has exited. It also goes through {@code env --default-signal=QUIT} where
+     * available, so that it starts with SIGQUIT unblocked, as from a shell. Both exec the command: its pid,
+     * stdio, environment and exit code are the command's own.
      *
      * @param command the program and its arguments
      * @param extraEnv variables added to the inherited environment
@@ -38,9 +39,7 @@ final class Child {
      */
     static Child start(List<String> command, Map<String, String> extraEnv) throws Executables.CannotStart {
         Executables.resolve(command.get(0), System.getenv("PATH"));
-        List<String> argv = new ArrayList<>();
-        Executables.setpriv()
-                .ifPresent(setpriv -> argv.addAll(List.of(setpriv.toString(), "--pdeathsig", "TERM", "--")));
+        List<String> argv = new ArrayList<>(Executables.launchPrefix(command.get(0)));
         argv.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
         pb.environment().putAll(extraEnv);

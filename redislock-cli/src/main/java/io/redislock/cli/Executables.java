@@ -5,20 +5,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the program {@code run} starts, the way {@code execvp(3)} and shells do, so that redislock itself
- * tells "not found" (127) from "found but not executable" (126) before anything is started; and probes
- * util-linux {@code setpriv(1)}, which starts the command with a parent-death signal.
+ * tells "not found" (127) from "found but not executable" (126) before anything is started; and probes the
+ * programs the command is started through: util-linux {@code setpriv(1)}, which gives it a parent-death
+ * signal, and GNU {@code env(1)}, which unblocks SIGQUIT (every thread of a JDK 17 JVM blocks SIGQUIT, and a
+ * started process inherits that mask: the command would ignore Ctrl-\ and {@code kill -QUIT}).
  *
  * <p>Thread-safety: thread-safe.
  */
 final class Executables {
     private static final String DEFAULT_PATH = "/usr/bin:/bin";
-    private static final List<String> SETPRIV = List.of("/usr/bin/setpriv", "/bin/setpriv");
+    private static final List<String> SETPRIV_PATHS = List.of("/usr/bin/setpriv", "/bin/setpriv");
+    private static final List<String> ENV_PATHS = List.of("/usr/bin/env", "/bin/env");
+    private static final String DEFAULT_QUIT = "--default-signal=QUIT";
     private static final long PROBE_MILLIS = 2000;
 
     /** Why a program cannot be started, with the shells' exit code. */
@@ -96,57 +101,76 @@ final class Executables {
      * @return its path, or empty to start commands directly
      */
     static Optional<Path> setpriv() {
-        return SetprivHolder.PATH;
+        return Probed.SETPRIV;
     }
 
-    private static final class SetprivHolder {
-        static final Optional<Path> PATH = probe();
+    /**
+     * The programs and options a command is started through, in order, each of which execs the next: {@code
+     * setpriv --pdeathsig TERM --} and {@code env --default-signal=QUIT --}, each where it is installed and
+     * supports that option. The env step is left out for a program whose name contains '=' (env would take
+     * it for a variable).
+     *
+     * @param program the command's program as given
+     * @return the prefix of the command line (empty: start the command directly)
+     */
+    static List<String> launchPrefix(String program) {
+        List<String> argv = new ArrayList<>();
+        Probed.SETPRIV.ifPresent(p -> argv.addAll(List.of(p.toString(), "--pdeathsig", "TERM", "--")));
+        if (!program.contains("=")) {
+            Probed.ENV.ifPresent(p -> argv.addAll(List.of(p.toString(), DEFAULT_QUIT, "--")));
+        }
+        return argv;
     }
 
-    private static Optional<Path> probe() {
-        Path found = null;
-        for (String candidate : SETPRIV) {
+    private static final class Probed {
+        static final Optional<Path> SETPRIV =
+                find(SETPRIV_PATHS, "setpriv").filter(p -> works(p, "--pdeathsig", "TERM"));
+        static final Optional<Path> ENV = find(ENV_PATHS, "env").filter(p -> works(p, DEFAULT_QUIT));
+    }
+
+    /** A program at one of the usual places, else in an absolute PATH entry (never a ./program by accident). */
+    private static Optional<Path> find(List<String> usual, String name) {
+        for (String candidate : usual) {
             Path p = Path.of(candidate);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                found = p;
-                break;
+                return Optional.of(p);
             }
         }
-        if (found == null) {
-            // only absolute PATH entries: never a ./setpriv from the current directory the user did not name
-            StringBuilder absolute = new StringBuilder();
-            for (String dir : String.valueOf(System.getenv("PATH")).split(":")) {
-                if (dir.startsWith("/")) {
-                    absolute.append(absolute.length() == 0 ? "" : ":").append(dir);
-                }
-            }
-            try {
-                found = absolute.length() == 0 ? null : resolve("setpriv", absolute.toString());
-            } catch (CannotStart e) {
-                return Optional.empty();
-            }
-            if (found == null) {
-                return Optional.empty();
+        StringBuilder absolute = new StringBuilder();
+        for (String dir : String.valueOf(System.getenv("PATH")).split(":")) {
+            if (dir.startsWith("/")) {
+                absolute.append(absolute.length() == 0 ? "" : ":").append(dir);
             }
         }
-        String s = found.toString();
         try {
-            Process p = new ProcessBuilder(s, "--pdeathsig", "TERM", "--", s, "--version")
+            return absolute.length() == 0 ? Optional.empty() : Optional.of(resolve(name, absolute.toString()));
+        } catch (CannotStart e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code program options -- program --version} runs and exits 0 (one short process). */
+    private static boolean works(Path program, String... options) {
+        String s = program.toString();
+        List<String> argv = new ArrayList<>(List.of(s));
+        argv.addAll(List.of(options));
+        argv.addAll(List.of("--", s, "--version"));
+        try {
+            Process p = new ProcessBuilder(argv)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
             if (!p.waitFor(PROBE_MILLIS, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                return Optional.empty();
+                return false;
             }
-            return p.exitValue() == 0 ? Optional.of(found) : Optional.empty();
+            return p.exitValue() == 0;
         } catch (IOException e) {
-            return Optional.empty();
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return false;
         }
     }
-
     private static Path path(String text) {
         try {
             return Path.of(text);

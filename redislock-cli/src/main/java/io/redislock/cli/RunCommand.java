@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
                     + "lease had lapsed (e.g. this process was paused).",
             "SIGINT, SIGTERM and SIGHUP sent to redislock are passed on to CMD; the lock is released after "
                     + "CMD exits. If redislock itself dies (SIGKILL, or another signal), CMD gets SIGTERM where "
-                    + "util-linux setpriv is installed (CMD is started through setpriv --pdeathsig TERM).",
+                    + "util-linux setpriv is installed (CMD is started through setpriv --pdeathsig TERM). CMD "
+                    + "starts with SIGQUIT unblocked where GNU env is installed (through env --default-signal=QUIT).",
             "Exits 127 if CMD is not found, 126 if it is not executable."},
         footer = {"", "Examples:",
             "  redislock run --name nightly-backup -- ./backup.sh /data",

@@ -115,6 +115,29 @@ class RunCommandIT {
         assertThat(redis.command("EXISTS", "nf")).isEqualTo(0L);
     }
 
+    @Test
+    void theCommandStartsWithNoSignalBlockedSoSigquitStopsIt(RedisServer redis) {
+        assumeTrue(Executables.launchPrefix("sh").stream().anyMatch(s -> s.endsWith("env")),
+                "needs GNU env with --default-signal");
+        // the JVM blocks SIGQUIT in its threads and a started process inherits that mask: a blocked SIGQUIT
+        // would stay pending, and the shell would go on to exit 0
+        CliProcess.Result r = CliProcess.run("run", "--redis", redis.uri(), "--name", "quit", "--", "sh", "-c",
+                "ulimit -c 0; grep SigBlk /proc/self/status; kill -QUIT $$; exit 0");
+        assertThat(r.stdout()).as(r.toString()).contains("SigBlk:\t0000000000000000");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(128 + 3);
+        assertThat(redis.command("EXISTS", "quit")).isEqualTo(0L);
+    }
+
+    @Test
+    void aProgramWhosePathContainsAnEqualsSignIsRunNotTakenForAVariable(RedisServer redis) throws IOException {
+        Path program = Files.writeString(dir.resolve("x=y"), "#!/bin/sh\necho \"ran $LOCK_NAME $1\"\n");
+        assertThat(program.toFile().setExecutable(true)).isTrue();
+        CliProcess.Result r = CliProcess.run("run", "--redis", redis.uri(), "--name", "eq", "--", program.toString(),
+                "arg");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("ran eq arg\n");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"KILL", "USR1", "ALRM"})
     void theCommandGetsSigtermWhenRedislockDiesOfASignalItCannotForward(String signal, RedisServer redis)
