@@ -28,8 +28,9 @@ public interface Lease extends AutoCloseable {
     String token();
 
     /**
-     * A number that strictly increases with every grant of this lock name, also across Redis restarts
-     * (the counter is floored at the server clock in microseconds). Pass it to the protected resource
+     * A number that strictly increases with every grant of this lock name, also across Redis restarts and
+     * after a day without grants, when the counter expires (it is floored at the server clock in
+     * microseconds). Pass it to the protected resource
      * and have it reject writes carrying a smaller token than it has seen.
      *
      * @return the fencing token

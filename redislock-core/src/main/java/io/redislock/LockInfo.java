@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param fencingCounter one node: the last fencing token handed out; several nodes: the highest counter over
  *     the nodes that answered, which no token handed out so far exceeds as long as no node lost its counter
  *     (the delayed-restart rule); each node counts on its own, so the next token may be lower than this value,
- *     though higher than every earlier token; 0 if never granted
+ *     though higher than every earlier token; 0 if never granted, or not for a day (the counter expired)
  * @param nodesHolding how many nodes hold the owner's token
  * @param nodesAnswered how many nodes answered
  */

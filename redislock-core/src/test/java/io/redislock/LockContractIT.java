@@ -226,6 +226,65 @@ abstract class LockContractIT {
     }
 
     @Test
+    void theFencingCounterIsKeptADayAfterTheLastGrantAndNeverLessThanTheLockItCounts() throws Exception {
+        long day = Duration.ofDays(1).toMillis();
+        long twoDays = 2 * day;
+        LockClient c = client();
+        String fence = "{fence-ttl}:fence";
+        Lease first = c.lock("fence-ttl").acquire(Duration.ofSeconds(5));
+        assertThat(fenceTtls(fence)).hasSizeGreaterThanOrEqualTo(majority()).allMatch(t -> t > day - 60_000 && t <= day);
+
+        for (RedisServer s : servers.all()) {
+            s.command("PEXPIRE", fence, "5000");
+        }
+        first.extend(Duration.ofSeconds(10)); // a renewal keeps the counter as long as the lock, at least a day
+        assertThat(fenceTtls(fence)).hasSizeGreaterThanOrEqualTo(majority()).allMatch(t -> t > day - 60_000);
+
+        // handed over by the release to a waiter with a two-day lease: kept as long as that lease
+        LockOptions long2d = LockOptions.builder().lease(Duration.ofDays(2)).autoRenew(false).build();
+        CompletableFuture<Lease> waiting = client().lock("fence-ttl", long2d).acquireAsync(Duration.ofSeconds(30));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> servers.all().stream().filter(s -> s.isRunning())
+                        .allMatch(s -> Long.valueOf(1).equals(s.command("ZCARD", "{fence-ttl}:waiters"))));
+        assertThat(release(Api.SYNC, first)).isTrue();
+        Lease second = waiting.get(30, TimeUnit.SECONDS);
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        assertThat(fenceTtls(fence)).hasSizeGreaterThanOrEqualTo(majority()).allMatch(t -> t > twoDays - 60_000);
+        assertThat(release(Api.SYNC, second)).isTrue();
+
+        // a lock without expiry: the counter does not expire either ('list' finds held locks by it)
+        Lease forever = c.lock("fence-ttl", LockOptions.builder().mode(AcquireMode.NO_EXPIRY).build())
+                .acquire(Duration.ofSeconds(5));
+        assertThat(fenceTtls(fence)).hasSizeGreaterThanOrEqualTo(majority()).allMatch(t -> t == -1L);
+        assertThat(c.list("fence-*", "")).extracting(LockInfo::name).containsExactly("fence-ttl");
+        assertThat(release(Api.SYNC, forever)).isTrue();
+
+        // a counter that expired is drawn afresh from the server clock: still above every earlier token
+        for (RedisServer s : servers.all()) {
+            s.command("DEL", fence);
+        }
+        try (Lease third = c.lock("fence-ttl").acquire(Duration.ofSeconds(5))) {
+            assertThat(third.fencingToken()).isGreaterThan(forever.fencingToken());
+            assertThat(fenceTtls(fence)).hasSizeGreaterThanOrEqualTo(majority())
+                    .allMatch(t -> t > day - 60_000 && t <= day);
+        }
+    }
+
+    /** The fencing counter's PTTL on every running node that has one (-1: no expiry). */
+    private List<Long> fenceTtls(String key) {
+        List<Long> ttls = new ArrayList<>();
+        for (RedisServer s : servers.all()) {
+            if (s.isRunning() && !s.isPaused()) {
+                long ttl = (Long) s.command("PTTL", key);
+                if (ttl != -2L) {
+                    ttls.add(ttl);
+                }
+            }
+        }
+        return ttls;
+    }
+
+    @Test
     void releaseNeverDeletesAnotherOwnersLock() throws Exception {
         LockClient a = client();
         LockClient b = client();

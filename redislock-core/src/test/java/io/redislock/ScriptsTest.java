@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ScriptsTest {
     @Test
     void acquireAndReleaseDrawFencingTokensWithTheSameFunction() throws Exception {
-        assertThat(function("release", "next_fence()")).isEqualTo(function("acquire", "next_fence()"))
+        assertThat(function("release", "next_fence(lease)")).isEqualTo(function("acquire", "next_fence(lease)"))
                 .contains("redis.call('INCR'");
     }
 

@@ -377,10 +377,10 @@ public final class LockEngine implements AutoCloseable {
      *     longer confirm it, UNKNOWN when too few answered
      */
     CompletableFuture<Outcome> extend(LockImpl l, String token, long leaseNanos, long start) {
-        String[] key = {l.keys[0]};
+        String[] keys = {l.keys[0], l.keys[1]};
         String[] args = {token, Long.toString(TimeUnit.NANOSECONDS.toMillis(leaseNanos))};
         long timeout = Math.min(roundTimeoutNanos(leaseNanos), Math.max(leaseNanos / 3, 1));
-        return Fanout.<Long>run(nodes, quorum, timeout, n -> n.evalRaw(Script.EXTEND, key, args),
+        return Fanout.<Long>run(nodes, quorum, timeout, n -> n.evalRaw(Script.EXTEND, keys, args),
                         (n, r) -> r != null && r == 1L)
                 .thenApply(f -> outcome(f));
     }

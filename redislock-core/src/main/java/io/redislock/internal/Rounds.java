@@ -127,9 +127,9 @@ final class Rounds {
             }
         }
         String[] fenceKey = {l.keys[1]};
-        String arg = Long.toString(fence);
+        String[] args = {Long.toString(fence), l.leaseArg()};
         long timeout = engine.roundTimeoutNanos(l.leaseNanos());
-        return Fanout.<Long>run(others, quorum - atMax, timeout, n -> n.evalRaw(Script.FENCE, fenceKey, arg),
+        return Fanout.<Long>run(others, quorum - atMax, timeout, n -> n.evalRaw(Script.FENCE, fenceKey, args),
                         (n, r) -> r != null && r >= fence)
                 .thenApply(w -> {
                     if (w.reached() && stillValid(l, start)) {

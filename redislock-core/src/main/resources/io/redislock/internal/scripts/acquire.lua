@@ -1,6 +1,6 @@
 -- acquire.lua: grant the lock to one owner token, atomically with its fencing token.
 -- KEYS[1] lock key: a plain string holding the owner token, with a PX expiry (none in no-expiry mode)
--- KEYS[2] fencing counter: never expires
+-- KEYS[2] fencing counter: kept a day after the last grant (see next_fence)
 -- KEYS[3] waiters: sorted set, member "<wake channel> <token> <lease ms>", score = first registration (ms)
 -- ARGV[1] owner token
 -- ARGV[2] lease in ms; "0" = no expiry (SETNX mode, explicit opt-in)
@@ -16,16 +16,22 @@
 --         a grant made by a release to this waiter); {0, ttl ms of the lock (-1 = no expiry)} otherwise.
 -- next_fence is the same text in acquire.lua and release.lua (a Redis script cannot call another);
 -- ScriptsTest keeps the two copies identical
-local function next_fence()
+-- The counter is kept a day after the last grant, and at least as long as the lease granted ('list' finds
+-- held locks by their counters); with the lease (ms) 0, a lock without expiry, it does not expire. A counter
+-- drawn afresh is floored at the server's TIME in µs, a day later than every token handed out before it
+-- expired, so tokens still increase unless the server's clock stepped back by a day.
+local function next_fence(lease)
+  local px = {}
+  if lease > 0 then px = {'PX', string.format('%.0f', math.max(86400000, lease))} end
   if ARGV[5] == '1' then
     -- one node: max(counter + 1, server time in µs), written with one call (SET ... GET)
     local t = redis.call('TIME')
     local now = t[1] .. string.rep('0', 6 - #t[2]) .. t[2]
-    local old = tonumber(redis.call('SET', KEYS[2], now, 'GET') or '0') or 0
+    local old = tonumber(redis.call('SET', KEYS[2], now, 'GET', unpack(px)) or '0') or 0
     local f = tonumber(now)
     if old >= f then
       f = old + 1
-      redis.call('SET', KEYS[2], string.format('%.0f', f))
+      redis.call('SET', KEYS[2], string.format('%.0f', f), unpack(px))
     end
     return f
   end
@@ -36,9 +42,11 @@ local function next_fence()
     local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
     if now > f then
       f = now
-      redis.call('SET', KEYS[2], string.format('%.0f', f))
+      redis.call('SET', KEYS[2], string.format('%.0f', f), unpack(px))
+      return f
     end
   end
+  if lease > 0 then redis.call('PEXPIRE', KEYS[2], px[2]) else redis.call('PERSIST', KEYS[2]) end
   return f
 end
 
@@ -67,7 +75,7 @@ else
 end
 if granted then
   if ARGV[3] ~= '' then redis.call('ZREM', KEYS[3], ARGV[3]) end
-  return {1, next_fence()}
+  return {1, next_fence(lease)}
 end
 
 local owner = redis.call('GET', KEYS[1])
@@ -79,7 +87,7 @@ if owner == ARGV[1] then
   -- owner's token since this share was granted (e.g. a share handed over by a release, confirmed later)
   local f = nil
   if ARGV[5] == '1' then f = tonumber(redis.call('GET', KEYS[2])) end
-  if not f then f = next_fence() end
+  if not f then f = next_fence(lease) end
   return {1, f}
 end
 

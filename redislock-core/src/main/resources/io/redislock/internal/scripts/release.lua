@@ -24,16 +24,22 @@
 -- held, or held by another token).
 -- next_fence is the same text in acquire.lua and release.lua (a Redis script cannot call another);
 -- ScriptsTest keeps the two copies identical
-local function next_fence()
+-- The counter is kept a day after the last grant, and at least as long as the lease granted ('list' finds
+-- held locks by their counters); with the lease (ms) 0, a lock without expiry, it does not expire. A counter
+-- drawn afresh is floored at the server's TIME in µs, a day later than every token handed out before it
+-- expired, so tokens still increase unless the server's clock stepped back by a day.
+local function next_fence(lease)
+  local px = {}
+  if lease > 0 then px = {'PX', string.format('%.0f', math.max(86400000, lease))} end
   if ARGV[5] == '1' then
     -- one node: max(counter + 1, server time in µs), written with one call (SET ... GET)
     local t = redis.call('TIME')
     local now = t[1] .. string.rep('0', 6 - #t[2]) .. t[2]
-    local old = tonumber(redis.call('SET', KEYS[2], now, 'GET') or '0') or 0
+    local old = tonumber(redis.call('SET', KEYS[2], now, 'GET', unpack(px)) or '0') or 0
     local f = tonumber(now)
     if old >= f then
       f = old + 1
-      redis.call('SET', KEYS[2], string.format('%.0f', f))
+      redis.call('SET', KEYS[2], string.format('%.0f', f), unpack(px))
     end
     return f
   end
@@ -44,9 +50,11 @@ local function next_fence()
     local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
     if now > f then
       f = now
-      redis.call('SET', KEYS[2], string.format('%.0f', f))
+      redis.call('SET', KEYS[2], string.format('%.0f', f), unpack(px))
+      return f
     end
   end
+  if lease > 0 then redis.call('PEXPIRE', KEYS[2], px[2]) else redis.call('PERSIST', KEYS[2]) end
   return f
 end
 
@@ -102,7 +110,7 @@ for _ = 1, 64 do
       else
         redis.call('SET', KEYS[1], token)
       end
-      local f = next_fence()
+      local f = next_fence(tonumber(lease))
       if redis.call('PUBLISH', channel, token .. ' ' .. string.format('%.0f', f) .. ' ' .. KEYS[1]) > 0 then break end
       redis.call('DEL', KEYS[1])
     elseif redis.call('PUBLISH', channel, token) > 0 then
