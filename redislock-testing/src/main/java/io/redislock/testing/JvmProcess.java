@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * Runs a class's {@code main} in a child JVM with the current classpath, collecting its
  * stdout and stderr (merged) line by line, e.g. to kill a real lock holder mid-test.
  *
- * <p>Children still alive when this JVM exits are killed by a shutdown hook.
+ * <p>Children still alive when this JVM exits are killed by a shutdown hook; where util-linux setpriv exists,
+ * they also get SIGKILL when this JVM dies without running it (SIGKILL), like {@link RedisServer}s.
  */
 public final class JvmProcess implements AutoCloseable {
 
@@ -101,7 +102,9 @@ public final class JvmProcess implements AutoCloseable {
         command.addAll(List.of(args));
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // from the spawner thread, behind setpriv --pdeathsig KILL where available: the JVM dies with this
+            // one, even when this one is killed with SIGKILL
+            process = Spawner.start(new ProcessBuilder(command).redirectErrorStream(true));
             process.getOutputStream().close();
         } catch (IOException e) {
             deleteQuietly(argFile);

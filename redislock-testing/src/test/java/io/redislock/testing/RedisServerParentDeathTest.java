@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Servers die with the JVM that started them, even when it is killed with SIGKILL (where setpriv exists). */
+/**
+ * Servers and JVMs started by the test support die with the JVM that started them, even when it is killed
+ * with SIGKILL (where setpriv exists).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisServerParentDeathTest {
 
@@ -33,6 +36,27 @@ class RedisServerParentDeathTest {
             starter.join(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis());
             System.out.println("redis " + fromMain.pid() + " " + fromThread.get().pid());
             System.out.flush();
+            for (int i = 0; i < 600; i++) {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Starts a JVM that sleeps (bounded), prints its pid, then sleeps (bounded) until killed. */
+    public static final class ParentJvmMain {
+        public static void main(String[] args) throws InterruptedException {
+            JvmProcess sleeper = JvmProcess.start(SleeperMain.class);
+            System.out.println("jvm " + sleeper.pid());
+            System.out.flush();
+            for (int i = 0; i < 600; i++) {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Sleeps (bounded). */
+    public static final class SleeperMain {
+        public static void main(String[] args) throws InterruptedException {
             for (int i = 0; i < 600; i++) {
                 Thread.sleep(100);
             }
@@ -69,6 +93,34 @@ class RedisServerParentDeathTest {
                         .noneMatch(RedisServerParentDeathTest::running);
             } finally {
                 servers.forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
+    void jvmsStartedByJvmProcessDieWhenTheirParentJvmIsKilledWithSigkill() {
+        assumeThat(Spawner.setpriv()).as("util-linux setpriv with --pdeathsig").isPresent();
+        ProcessHandle grandchild = null;
+        try (JvmProcess child = JvmProcess.start(ParentJvmMain.class)) {
+            try {
+                String line = child.awaitLine(l -> l.startsWith("jvm "), WAIT);
+                grandchild = ProcessHandle.of(Long.parseLong(line.substring("jvm ".length()).trim()))
+                        .orElseThrow(() -> new AssertionError("the JVM " + line + " is gone while its parent runs"));
+                assertThat(running(grandchild)).isTrue();
+
+                ProcessHandle.of(child.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                assertThat(child.waitFor(WAIT)).isNotZero();
+
+                long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
+                for (int i = 0; i < 1_000 && running(grandchild) && System.nanoTime() - deadline < 0; i++) {
+                    RedisServer.sleep(20);
+                }
+                assertThat(running(grandchild)).as("a JVM still running " + GONE_WITHIN + " after its parent died")
+                        .isFalse();
+            } finally {
+                if (grandchild != null) {
+                    grandchild.destroyForcibly();
+                }
             }
         }
     }
