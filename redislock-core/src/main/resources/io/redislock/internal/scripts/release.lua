@@ -29,17 +29,27 @@
 -- drawn afresh is floored at the server's TIME in µs, a day later than every token handed out before it
 -- expired, so tokens still increase unless the server's clock stepped back by a day.
 local function next_fence(lease)
-  local px = {}
-  if lease > 0 then px = {'PX', string.format('%.0f', math.max(86400000, lease))} end
+  local keep = nil
+  if lease > 86400000 then keep = string.format('%.0f', lease) elseif lease > 0 then keep = '86400000' end
   if ARGV[5] == '1' then
     -- one node: max(counter + 1, server time in µs), written with one call (SET ... GET)
     local t = redis.call('TIME')
     local now = t[1] .. string.rep('0', 6 - #t[2]) .. t[2]
-    local old = tonumber(redis.call('SET', KEYS[2], now, 'GET', unpack(px)) or '0') or 0
+    local old
+    if keep then
+      old = redis.call('SET', KEYS[2], now, 'GET', 'PX', keep)
+    else
+      old = redis.call('SET', KEYS[2], now, 'GET')
+    end
+    old = tonumber(old or '0') or 0
     local f = tonumber(now)
     if old >= f then
       f = old + 1
-      redis.call('SET', KEYS[2], string.format('%.0f', f), unpack(px))
+      if keep then
+        redis.call('SET', KEYS[2], string.format('%.0f', f), 'PX', keep)
+      else
+        redis.call('SET', KEYS[2], string.format('%.0f', f))
+      end
     end
     return f
   end
@@ -50,11 +60,15 @@ local function next_fence(lease)
     local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
     if now > f then
       f = now
-      redis.call('SET', KEYS[2], string.format('%.0f', f), unpack(px))
+      if keep then
+        redis.call('SET', KEYS[2], string.format('%.0f', f), 'PX', keep)
+      else
+        redis.call('SET', KEYS[2], string.format('%.0f', f))
+      end
       return f
     end
   end
-  if lease > 0 then redis.call('PEXPIRE', KEYS[2], px[2]) else redis.call('PERSIST', KEYS[2]) end
+  if keep then redis.call('PEXPIRE', KEYS[2], keep) else redis.call('PERSIST', KEYS[2]) end
   return f
 end
 
