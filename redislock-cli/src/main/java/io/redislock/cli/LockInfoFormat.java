@@ -53,7 +53,7 @@ public final class LockInfoFormat {
         }
         // under Redlock each node counts on its own: the highest counter may exceed every token handed out
         b.append(String.format(Locale.ROOT, "  %-9s %d%s%n", "fencing:", info.fencingCounter(),
-                info.fencingCounter() == 0 ? " (never granted)"
+                info.fencingCounter() == 0 ? " (never granted, or not for a day)"
                         : nodes == 1 ? " (last token handed out)"
                         : " (highest counter on the nodes; no token handed out so far is higher)"));
         b.append(String.format(Locale.ROOT, "  %-9s %d of %d hold it, %d answered%s%n", "nodes:",
