@@ -23,8 +23,10 @@ final class RedisReplies {
     private static final Pattern CONTEXT = Pattern.compile("^(could not [a-z ]+?(?: lock '.*?')?): ");
     private static final Pattern SCRIPT_SUFFIX = Pattern.compile("\\s*script: [0-9a-f]{40}, on @user_script:\\d+\\.?$");
     /** Redis 6.2 puts the script's location first. */
-    private static final Pattern SCRIPT_PREFIX =
-            Pattern.compile("^ERR Error running script \\(call to f_[0-9a-f]{40}\\): @user_script:\\d+: ");
+    private static final Pattern SCRIPT_PREFIX = Pattern.compile(
+            "^ERR Error running script \\(call to f_[0-9a-f]{40}\\): @user_script:\\d+: (?:@user_script: \\d+: -?)?");
+    /** Redis echoes the arguments of an unknown command (script SHA, keys, owner token): not needed. */
+    private static final Pattern ARGS_ECHO = Pattern.compile(", with args beginning with: .*$");
     private static final int MAX_CAUSES = 64;
     private static final Pattern COUNT = Pattern.compile("only \\d+ of \\d+ Redis nodes answered(?:, a majority needs \\d+)?");
 
@@ -73,7 +75,8 @@ final class RedisReplies {
             }
             if (isErrorReply(t) && t.getMessage() != null) {
                 String m = SCRIPT_SUFFIX.matcher(t.getMessage().strip()).replaceFirst("");
-                return Optional.of(SCRIPT_PREFIX.matcher(m).replaceFirst(""));
+                m = SCRIPT_PREFIX.matcher(m).replaceFirst("");
+                return Optional.of(ARGS_ECHO.matcher(m).replaceFirst(""));
             }
             if (t.getCause() != null) {
                 todo.add(t.getCause());

@@ -134,6 +134,18 @@ class AdminCommandsIT {
     }
 
     @Test
+    void listExits69WithTheReplyWhenTheAclHidesAHeldLockInsteadOfSayingNoneIsHeld(RedisServer redis) {
+        CliProcess.Result took = CliProcess.run("run", "--redis", redis.uri(), "--name", "hidden", "--", "true");
+        assertThat(took.exitCode()).as(took.toString()).isZero();
+        redis.command("SET", "hidden", "someone", "PX", "60000"); // held
+        redis.command("ACL", "SETUSER", "lister", "on", ">pw", "~other:*", "&*", "+@all");
+        CliProcess.Result list = CliProcess.run("list", "--redis", "redis://lister:pw@127.0.0.1:" + redis.port());
+        assertThat(list.exitCode()).as(list.toString()).isEqualTo(69);
+        assertThat(list.stderr()).contains("NOPERM").doesNotContain(":pw@");
+        assertThat(list.stdout()).doesNotContain("no locks held");
+    }
+
+    @Test
     void listShowsTheLocksEvenWhenOtherProgramsLeftOddKeysBehind(RedisServer redis) {
         CliProcess.Result held = CliProcess.run("run", "--redis", redis.uri(), "--name", "real", "--", "true");
         assertThat(held.exitCode()).as(held.toString()).isZero();

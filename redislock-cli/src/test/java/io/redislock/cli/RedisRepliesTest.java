@@ -24,6 +24,13 @@ class RedisRepliesTest {
         // Redis 6.2 puts the location first
         assertThat(RedisReplies.find(new RedisCommandExecutionException("ERR Error running script (call to"
                 + " f_f3f344e2d6d32b30a53b563268e72f527a2ac3b4): @user_script:73: " + WRONGTYPE))).contains(WRONGTYPE);
+        // ... and, for a command the script called, the call's location too
+        assertThat(RedisReplies.find(new RedisCommandExecutionException("ERR Error running script (call to"
+                + " f_f3f344e2d6d32b30a53b563268e72f527a2ac3b4): @user_script:1: @user_script: 1: -READONLY You can't"
+                + " write against a read only replica."))).contains("READONLY You can't write against a read only replica.");
+        // an unknown command's arguments (script SHA, keys, owner token) are left out
+        assertThat(RedisReplies.find(new RedisCommandExecutionException("ERR unknown command 'EVALSHA', with args"
+                + " beginning with: '3b9c' '3' 'job' "))).contains("ERR unknown command 'EVALSHA'");
     }
 
     @Test

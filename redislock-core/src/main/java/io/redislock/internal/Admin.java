@@ -237,9 +237,14 @@ public final class Admin {
     }
 
     /** @return whether a read failed on the data under the keys (not on the nodes) */
+    /**
+     * Whether a read failed because the key is not a lock of ours: another type of value (WRONGTYPE) or a
+     * counter that is not a number. Other error replies (NOPERM: the ACL hides the key, BUSY, ...) say
+     * nothing about the key, so list fails with them instead of leaving a held lock out.
+     */
     private static boolean notALock(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof NotALock || Failures.errorReply(c)) {
+            if (c instanceof NotALock || Failures.errorReply(c) && String.valueOf(c.getMessage()).contains("WRONGTYPE")) {
                 return true;
             }
         }
@@ -274,7 +279,7 @@ public final class Admin {
         if (Failures.errorReply(e)) {
             return at + " replied with an error: " + Failures.replyText(e);
         }
-        return at + " did not answer" + why(e);
+        return at + " did not answer" + (e != null && Failures.timeout(e) ? " in time" : why(e));
     }
 
     /** @return " (why a node failed)" for a message, or "" */

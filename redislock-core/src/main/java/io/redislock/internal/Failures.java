@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
 /** The typed failures of an acquisition, and how a Redis error is described (without secrets). */
 final class Failures {
     private static final Pattern SCRIPT_SUFFIX = Pattern.compile("\\s*script: [0-9a-f]{40}, on @user_script:\\d+\\.?$");
-    private static final Pattern SCRIPT_PREFIX =
-            Pattern.compile("^ERR Error running script \\(call to f_[0-9a-f]{40}\\): @user_script:\\d+: ");
+    private static final Pattern SCRIPT_PREFIX = Pattern.compile(
+            "^ERR Error running script \\(call to f_[0-9a-f]{40}\\): @user_script:\\d+: (?:@user_script: \\d+: -?)?");
+    /** Redis echoes the arguments of an unknown command (script SHA, keys, owner token): not needed. */
+    private static final Pattern ARGS_ECHO = Pattern.compile(", with args beginning with: .*$");
 
     private Failures() {
     }
@@ -42,7 +44,7 @@ final class Failures {
                         + " replied with an error: " + replyText(cause), cause);
             }
             return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
-                    + " did not answer" + (cause == null ? "" : " (" + describe(cause) + ")")
+                    + " did not answer" + (cause == null ? "" : timeout(cause) ? " in time" : " (" + describe(cause) + ")")
                     + "; check that it is running and reachable", cause);
         }
         long young = a.errors().stream().filter(e -> e instanceof LockUnavailableException).count();
@@ -54,7 +56,7 @@ final class Failures {
         }
         List<Throwable> replies = a.errors().stream().filter(e -> errorReply(e) && !authenticationFailed(e)).toList();
         if (!replies.isEmpty()) {
-            why += " (" + replies.size() + " replied with an error: " + replyText(replies.get(0)) + ")";
+            why += " (" + replies.size() + " more replied with an error: " + replyText(replies.get(0)) + ")";
         }
         QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
                 + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum + why,
@@ -78,12 +80,14 @@ final class Failures {
         String m = String.valueOf(Futures.unwrap(t).getMessage()).strip();
         m = SCRIPT_SUFFIX.matcher(m).replaceFirst("");
         m = SCRIPT_PREFIX.matcher(m).replaceFirst("");
+        m = ARGS_ECHO.matcher(m).replaceFirst("");
         return Uris.maskText(m);
     }
 
     /**
-     * Whether retrying cannot help: the credentials were refused, the ACL forbids the commands (NOPERM), or a
-     * lock key holds another type of value (WRONGTYPE, e.g. another application's data under that name).
+     * Whether retrying cannot help: the credentials were refused, the ACL forbids the commands (NOPERM), a
+     * lock key holds another type of value (WRONGTYPE, e.g. another application's data under that name), or
+     * the server does not know a command the scripts need (renamed or disabled: "unknown command").
      *
      * @param t a node's failure
      * @return whether it is permanent
@@ -97,7 +101,8 @@ final class Failures {
         }
         String m = Futures.unwrap(t).getMessage();
         return m != null && (m.startsWith("WRONGTYPE") || m.startsWith("NOPERM") || m.contains(" WRONGTYPE ")
-                || m.contains("NOPERM "));
+                || m.contains("NOPERM ") || m.startsWith("ERR unknown command")
+                || m.contains("Unknown Redis command called from"));
     }
 
     /** @return whether Redis rejected the credentials (WRONGPASS, NOAUTH) somewhere in the cause chain */
@@ -157,11 +162,34 @@ final class Failures {
         return c;
     }
 
+    /**
+     * A failure as a short text without secrets: a timeout or a failed connect by its message alone (with
+     * the connect's root cause, e.g. "Unable to connect to h:1: Connection refused"), anything else with its
+     * class name, which says more than its message.
+     */
     static String describe(Throwable t) {
         Throwable c = Futures.unwrap(t);
-        String m = c.getMessage();
+        String m = text(c);
+        if (timeout(c)) {
+            return m.isEmpty() ? "timed out" : m;
+        }
+        if (c instanceof io.lettuce.core.RedisConnectionException) {
+            String root = text(rootCause(c));
+            return m.contains(root) ? m : m + ": " + root;
+        }
+        return c.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + m);
+    }
+
+    /** @return whether {@code t} is a timeout: Redis (or the connect) did not answer in time */
+    static boolean timeout(Throwable t) {
+        Throwable c = Futures.unwrap(t);
+        return c instanceof java.util.concurrent.TimeoutException
+                || c instanceof io.lettuce.core.RedisCommandTimeoutException;
+    }
+
+    private static String text(Throwable t) {
+        String m = t.getMessage();
         // Lettuce prints an address it has not resolved as "host/<unresolved>:port"
-        return c.getClass().getSimpleName()
-                + (m == null ? "" : ": " + Uris.maskText(m).replace("/<unresolved>:", ":"));
+        return m == null ? "" : Uris.maskText(m.strip()).replace("/<unresolved>:", ":");
     }
 }

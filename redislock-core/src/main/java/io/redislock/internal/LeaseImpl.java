@@ -36,6 +36,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private volatile long renewAt;
     private volatile boolean renewing;
     private volatile LeaseLostEvent lostEvent;
+    /** The error reply of the last renewal that Redis refused (READONLY, OOM...), null after one that worked. */
+    private volatile String renewalRefused;
     private CompletableFuture<Boolean> releasing; // guarded by this
     private boolean closeReported; // guarded by this
     private Boolean validAtRelease; // guarded by this; set by the first release
@@ -125,19 +127,21 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private void renew(long now) {
         renewing = true;
         long lease = leaseNanos;
-        engine.extend(lock, token, lease, now).whenComplete((outcome, e) -> {
+        engine.extend(lock, token, lease, now).whenComplete((round, e) -> {
             if (state.get() != HELD) {
                 return;
             }
-            if (e == null && outcome == LockEngine.Outcome.OK) {
+            if (e == null && round.outcome() == LockEngine.Outcome.OK) {
+                renewalRefused = null;
                 validUntil = Math.max(validUntil, engine.validUntil(lease, now));
                 renewAt = now + lease / 3;
-            } else if (e == null && outcome == LockEngine.Outcome.NOT_OWNER) {
+            } else if (e == null && round.outcome() == LockEngine.Outcome.NOT_OWNER) {
                 markLost(LeaseLostEvent.Reason.NOT_OWNER,
                         "the lock key was deleted or now holds another owner's token");
                 return;
             } else {
                 // unknown: retry soon, but the deadline stays where it is
+                renewalRefused = e == null ? round.errorReply() : null;
                 renewAt = engine.ticker.nanos() + Math.max(lease / 10, TimeUnit.MILLISECONDS.toNanos(5));
             }
             renewing = false;
@@ -192,7 +196,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         }
         long nanos = lease.toNanos();
         long start = engine.ticker.nanos();
-        return engine.extend(lock, token, nanos, start).thenApply(outcome -> {
+        return engine.extend(lock, token, nanos, start).thenApply(round -> {
+            LockEngine.Outcome outcome = round.outcome();
             if (outcome == LockEngine.Outcome.OK && state.get() == HELD) {
                 leaseNanos = nanos;
                 validUntil = engine.validUntil(nanos, start);
@@ -208,21 +213,42 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             if (state.get() != HELD) {
                 throw notHeld("extend");
             }
-            throw new LockUnavailableException("could not extend lock '" + lock.name() + "': " + noAnswer()
-                    + "; the lease stays valid until its deadline", null);
+            throw new LockUnavailableException("could not extend lock '" + lock.name() + "': "
+                    + noAnswer(round.errorReply()) + "; the lease stays valid until its deadline", null);
         });
     }
 
-    /** @return why renewals kept failing: the refused credentials if that is known, else "unreachable or slow" */
+    /**
+     * @return why renewals kept failing: the refused credentials if that is known, else the last renewal's
+     *     error reply, else "unreachable or slow"
+     */
     private String whyNoRenewal() {
-        return withRefusal("Redis unreachable or slow");
+        String reply = renewalRefused;
+        if (reply == null) {
+            return withRefusal("Redis unreachable or slow");
+        }
+        return withRefusal(engine.nodes.size() == 1 ? "Redis replied with an error: " + clause(reply)
+                : "too few Redis nodes renewed it; one replied with an error: " + clause(reply));
     }
 
-    /** @return why a release or extend got too few answers */
-    private String noAnswer() {
+    /**
+     * @param errorReply a node's error reply to the round, or null
+     * @return why a release or extend got too few answers
+     */
+    private String noAnswer(String errorReply) {
         int n = engine.nodes.size();
+        if (errorReply != null) {
+            return withRefusal(n == 1 ? "Redis replied with an error: " + clause(errorReply)
+                    : "fewer than a majority of the " + n + " Redis nodes did it; one replied with an error: "
+                            + clause(errorReply));
+        }
         return withRefusal(n == 1 ? "Redis did not answer in time"
                 : "fewer than a majority of the " + n + " Redis nodes answered in time");
+    }
+
+    /** @return an error reply as a clause inside a sentence: without its closing period */
+    private static String clause(String reply) {
+        return reply.endsWith(".") ? reply.substring(0, reply.length() - 1) : reply;
     }
 
     /** @return {@code plain}, or the nodes' refusal of the credentials where that is known (added to it on Redlock) */
@@ -263,19 +289,19 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             }
         }
         boolean valid = validAtRelease;
-        CompletableFuture<LockEngine.Outcome> call = engine.release(lock, token, grantCalls);
+        CompletableFuture<LockEngine.Round> call = engine.release(lock, token, grantCalls);
         if (!valid) {
             // lost or expired, as known here: the answer is false whatever Redis says (or whether it answers)
             engine.order.track(call);
             releasing = CompletableFuture.completedFuture(false);
             return releasing;
         }
-        releasing = call.thenApply(outcome -> {
-            if (outcome == LockEngine.Outcome.UNKNOWN) {
-                throw new LockUnavailableException("could not release lock '" + lock.name() + "': " + noAnswer()
-                        + "; it will expire by itself after its lease", null);
+        releasing = call.thenApply(round -> {
+            if (round.outcome() == LockEngine.Outcome.UNKNOWN) {
+                throw new LockUnavailableException("could not release lock '" + lock.name() + "': "
+                        + noAnswer(round.errorReply()) + "; it will expire by itself after its lease", null);
             }
-            return valid && outcome == LockEngine.Outcome.OK;
+            return valid && round.outcome() == LockEngine.Outcome.OK;
         });
         return releasing;
     }

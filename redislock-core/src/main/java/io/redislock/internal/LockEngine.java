@@ -371,12 +371,21 @@ public final class LockEngine implements AutoCloseable {
     }
 
     /**
+     * A renewal or release round's outcome, with the first error reply of a node (READONLY, OOM, MISCONF...)
+     * when the outcome is UNKNOWN because nodes refused rather than failed to answer.
+     *
+     * @param outcome what the round decided
+     * @param errorReply the text of a node's error reply (secrets masked), or null
+     */
+    record Round(Outcome outcome, String errorReply) {}
+
+    /**
      * Compare-and-expire on all nodes.
      *
      * @return OK with the round's start when a majority extended it, NOT_OWNER when a majority can no
      *     longer confirm it, UNKNOWN when too few answered
      */
-    CompletableFuture<Outcome> extend(LockImpl l, String token, long leaseNanos, long start) {
+    CompletableFuture<Round> extend(LockImpl l, String token, long leaseNanos, long start) {
         String[] keys = {l.keys[0], l.keys[1]};
         String[] args = {token, Long.toString(TimeUnit.NANOSECONDS.toMillis(leaseNanos))};
         long timeout = Math.min(roundTimeoutNanos(leaseNanos), Math.max(leaseNanos / 3, 1));
@@ -385,16 +394,24 @@ public final class LockEngine implements AutoCloseable {
                 .thenApply(f -> outcome(f));
     }
 
-    private Outcome outcome(Fanout<Long> f) {
+    private Round outcome(Fanout<Long> f) {
         if (f.reached()) {
-            return Outcome.OK;
+            return new Round(Outcome.OK, null);
         }
         int no = f.answered() - f.yes();
-        return no > nodes.size() - quorum ? Outcome.NOT_OWNER : Outcome.UNKNOWN;
+        if (no > nodes.size() - quorum) {
+            return new Round(Outcome.NOT_OWNER, null);
+        }
+        for (Throwable t : f.errorList()) {
+            if (Failures.errorReply(t)) {
+                return new Round(Outcome.UNKNOWN, Failures.replyText(t));
+            }
+        }
+        return new Round(Outcome.UNKNOWN, null);
     }
 
     /** Compare-and-delete on all nodes, waking one waiter. */
-    CompletableFuture<Outcome> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
+    CompletableFuture<Round> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), "0", floorArg};
         Fanout<Long> f = Fanout.<Long>start(nodes, quorum, options.commandTimeout().toNanos(),
                 n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after, false);

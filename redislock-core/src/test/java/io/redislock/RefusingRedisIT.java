@@ -1,0 +1,85 @@
+package io.redislock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.redislock.testing.RedisServer;
+import io.redislock.testing.TestTimeouts;
+import io.redislock.testing.WithRedis;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A Redis that answers but refuses (a read-only replica, an ACL, a renamed command): the caller is told
+ * Redis's own error reply, not that Redis did not answer, and nothing held is hidden.
+ */
+@WithRedis
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RefusingRedisIT {
+
+    @Test
+    void aLeaseLostBecauseRedisRefusedItsRenewalsSaysWhatRedisReplied(RedisServer redis) throws Exception {
+        try (LockClient client = LockClient.create(redis.uri())) {
+            Lease lease = client.lock("demoted", LockOptions.builder().lease(Duration.ofSeconds(1)).build())
+                    .acquire(Duration.ofSeconds(5));
+            demote(redis); // the key stays, but every write is refused: READONLY
+            LeaseLostEvent lost = lease.lost().get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(),
+                    TimeUnit.MILLISECONDS);
+            assertThat(lost.reason()).isEqualTo(LeaseLostEvent.Reason.RENEWAL_FAILED);
+            assertThat(lost.detail()).contains("Redis replied with an error: READONLY").doesNotContain("unreachable");
+        }
+    }
+
+    @Test
+    void aReleaseRedisRefusesSaysWhatRedisReplied(RedisServer redis) throws Exception {
+        try (LockClient client = LockClient.create(redis.uri())) {
+            Lease lease = client.lock("demoted-release").acquire(Duration.ofSeconds(5));
+            demote(redis);
+            assertThatThrownBy(lease::release).isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("could not release lock 'demoted-release': Redis replied with an error: "
+                            + "READONLY")
+                    .hasMessageNotContaining("did not answer");
+        }
+    }
+
+    @Test
+    void listFailsWithTheReplyWhenTheAclHidesAHeldLockInsteadOfLeavingItOut(RedisServer redis) throws Exception {
+        redis.command("ACL", "SETUSER", "lister", "on", ">pw", "~other:*", "&*", "+@all");
+        try (LockClient owner = LockClient.create(redis.uri());
+                LockClient lister = LockClient.create("redis://lister:pw@127.0.0.1:" + redis.port())) {
+            Lease held = owner.lock("hidden").acquire(Duration.ofSeconds(5));
+            assertThatThrownBy(() -> lister.list("*", "")).isInstanceOf(LockUnavailableException.class)
+                    .hasMessageContaining("NOPERM");
+            assertThat(owner.list("*", "")).extracting(LockInfo::name).containsExactly("hidden");
+            held.release();
+        }
+    }
+
+    @Test
+    void aWaitEndsAtOnceWhenRedisDoesNotKnowTheCommandsTheScriptsNeed() {
+        try (RedisServer renamed = RedisServer.start("--rename-command", "EVALSHA", "evalsha-renamed",
+                        "--rename-command", "EVAL", "eval-renamed");
+                LockClient client = LockClient.create(renamed.uri())) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.lock("renamed").acquire(Duration.ofSeconds(30)))
+                    .isInstanceOf(LockUnavailableException.class).hasMessageContaining("unknown command")
+                    .hasMessageNotContaining("with args beginning with");
+            // not retried until the wait ends: it cannot succeed
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    /** Makes the server a replica of a master that does not exist: it keeps its data and refuses writes. */
+    private static void demote(RedisServer redis) throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        redis.command("REPLICAOF", "127.0.0.1", Integer.toString(closed));
+    }
+}
