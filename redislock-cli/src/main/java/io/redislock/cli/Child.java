@@ -87,12 +87,21 @@ final class Child {
     }
 
     /**
-     * Passes a signal on to the command and its descendants.
+     * Passes a signal on to the command and its descendants; a SIGINT not to those that share this
+     * process's group when that is the terminal's foreground group (a Ctrl-C reached them already).
      *
      * @param signal a signal name such as {@code "INT"} or {@code "TERM"}
      */
     void forward(String signal) {
         List<ProcessHandle> tree = tree();
+        if (signal.equals("INT")) {
+            // a Ctrl-C at the terminal reached the processes of its foreground group by itself: passed on as
+            // well, it would arrive twice, and many programs take a second SIGINT as "quit now"
+            tree = ProcessGroups.notReachedByTerminalInterrupt(tree);
+            if (tree.isEmpty()) {
+                return;
+            }
+        }
         if (signal.equals("TERM")) {
             tree.forEach(ProcessHandle::destroy);
             return;

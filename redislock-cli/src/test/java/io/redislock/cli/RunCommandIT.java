@@ -129,6 +129,66 @@ class RunCommandIT {
     }
 
     @Test
+    void aCtrlCAtTheTerminalReachesTheCommandOnceAndAKillIntWithoutATerminalIsPassedOn(RedisServer redis)
+            throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        assumeTrue(Files.isExecutable(script), "needs util-linux script(1) for a terminal");
+        Path log = dir.resolve("ints");
+        Path ready = dir.resolve("ready");
+        Path stop = dir.resolve("stop");
+        // the command counts the SIGINTs it gets, until told to stop (bounded: 30 s)
+        String counter = "trap 'echo int >> " + log + "' INT; touch " + ready + "; i=0; while [ ! -e " + stop
+                + " ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done";
+        List<String> run = CliProcess.command("run", "--redis", redis.uri(), "--name", "tty", "--", "sh", "-c",
+                counter);
+        StringBuilder line = new StringBuilder();
+        for (String a : run) {
+            line.append(line.length() == 0 ? "" : " ").append("'").append(a.replace("'", "'\\''")).append("'");
+        }
+        // script(1) runs it on a new terminal whose foreground group holds redislock and the command
+        Process terminal = new ProcessBuilder(script.toString(), "-qefc", line.toString(), "/dev/null")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("terminal").toFile()).start();
+        try {
+            awaitPath(ready, terminal);
+            terminal.getOutputStream().write(3); // Ctrl-C, typed at that terminal
+            terminal.getOutputStream().flush();
+            awaitPath(log, terminal);
+            CliProcess.sleep(1000); // a second SIGINT passed on by redislock would have arrived by now
+            Files.createFile(stop);
+            assertThat(terminal.waitFor(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS))
+                    .isTrue();
+            assertThat(Files.readAllLines(log)).as(Files.readString(dir.resolve("terminal"))).containsExactly("int");
+        } finally {
+            terminal.destroyForcibly();
+        }
+
+        // without a terminal, a SIGINT sent to redislock alone is passed on (once)
+        Files.delete(log);
+        Files.delete(ready);
+        Files.delete(stop);
+        try (CliProcess plain = CliProcess.start("run", "--redis", redis.uri(), "--name", "tty", "--", "sh", "-c",
+                counter)) {
+            awaitFile(ready, plain);
+            plain.signal("INT");
+            awaitFile(log, plain);
+            CliProcess.sleep(500);
+            Files.createFile(stop);
+            CliProcess.Result r = plain.await(Duration.ofSeconds(30));
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(Files.readAllLines(log)).containsExactly("int");
+        }
+    }
+
+    private static void awaitPath(Path file, Process p) {
+        long deadline = System.nanoTime() + TestTimeouts.scaled(MARKER_TIMEOUT).toNanos();
+        for (int i = 0; i < 10_000 && !Files.exists(file) && System.nanoTime() - deadline < 0; i++) {
+            assertThat(p.isAlive()).as("the terminal ended before %s appeared", file).isTrue();
+            CliProcess.sleep(20);
+        }
+        assertThat(file).exists();
+    }
+
+    @Test
     void aProgramWhosePathContainsAnEqualsSignIsRunNotTakenForAVariable(RedisServer redis) throws IOException {
         Path program = Files.writeString(dir.resolve("x=y"), "#!/bin/sh\necho \"ran $LOCK_NAME $1\"\n");
         assertThat(program.toFile().setExecutable(true)).isTrue();
