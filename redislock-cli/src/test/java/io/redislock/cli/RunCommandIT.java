@@ -364,6 +364,21 @@ class RunCommandIT {
         }
     }
 
+    @Test
+    @WithRedis(servers = 3)
+    void underRedlockANodeThatRefusesIsReportedOnStderrWhileTheMajorityServesTheLock(RedisServers redis)
+            throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        redis.get(2).command("REPLICAOF", "127.0.0.1", Integer.toString(closed)); // read-only from now on
+        CliProcess.Result r = CliProcess.run("run", "--redis", String.join(",", redis.uris()), "--name", "degraded",
+                "--", "true");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stderr()).contains("Redis node " + redis.get(2).uri() + " replied with an error (READONLY");
+    }
+
     private static long tokenOf(String stdout, String name) {
         for (String line : stdout.split("\n")) {
             if (line.startsWith(name + " ")) {
