@@ -164,12 +164,14 @@ public final class LockClient implements AutoCloseable {
     }
 
     /**
-     * Lists the locks whose names match a glob (SCAN over fencing counters, never KEYS), held or not.
+     * Lists the locks whose names match a glob (SCAN over fencing counters, never KEYS): every held lock, and
+     * free ones granted within the last day (a fencing counter expires a day after the last grant).
      *
      * @param namePattern a glob such as {@code *} or {@code job-*}
      * @param keyPrefix the key prefix
      * @return snapshots, sorted by name
-     * @throws LockUnavailableException if Redis (a majority) did not answer
+     * @throws LockUnavailableException if Redis (a majority) did not answer, or refused to let a lock be read
+     *     (e.g. NOPERM: an ACL user without access to the keys)
      */
     public List<LockInfo> list(String namePattern, String keyPrefix) {
         return Futures.join(listAsync(namePattern, keyPrefix));

@@ -104,7 +104,7 @@ class PasswordChangeIT {
                 assertThat(waiting).failsWithin(PROMPTLY)
                         .withThrowableOfType(ExecutionException.class)
                         .withCauseExactlyInstanceOf(QuorumNotReachedException.class)
-                        .withMessageContaining("2 refused the credentials")
+                        .withMessageContaining("2 more refused the credentials")
                         .satisfies(e -> assertThat(stackText(e)).doesNotContain(OLD).doesNotContain(NEW));
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(PROMPTLY);
                 a.command("CONFIG", "SET", "requirepass", OLD);

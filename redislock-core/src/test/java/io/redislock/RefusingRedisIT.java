@@ -74,6 +74,18 @@ class RefusingRedisIT {
         }
     }
 
+    @Test
+    void aWaitEndsAtOnceWhenTheAclForbidsACommandInsideTheScripts(RedisServer redis) {
+        // Redis 7 says NOPERM; 6.2 says "The user executing the script can't run this command"
+        redis.command("ACL", "SETUSER", "notime", "on", ">pw", "~*", "&*", "+@all", "-time");
+        try (LockClient client = LockClient.create("redis://notime:pw@127.0.0.1:" + redis.port())) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.lock("acl-inside").acquire(Duration.ofSeconds(30)))
+                    .isInstanceOf(LockUnavailableException.class).hasMessageContaining("replied with an error");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
     /** Makes the server a replica of a master that does not exist: it keeps its data and refuses writes. */
     private static void demote(RedisServer redis) throws IOException {
         int closed;

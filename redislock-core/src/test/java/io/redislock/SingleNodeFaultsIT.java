@@ -434,6 +434,39 @@ class SingleNodeFaultsIT {
     }
 
     @Test
+    void theFencingCounterNeverOutlivesEveryLockForEverNorExpiresBeforeOne(RedisServer redis) throws Exception {
+        String acquire = new String(LockEngineScripts.read("acquire"), java.nio.charset.StandardCharsets.UTF_8);
+        String release = new String(LockEngineScripts.read("release"), java.nio.charset.StandardCharsets.UTF_8);
+        String[] keys = {"ttl", "{ttl}:fence", "{ttl}:waiters"};
+        long day = Duration.ofDays(1).toMillis();
+
+        // a retried grant that finds its own token moves the lock's expiry, and the counter's with it
+        long twoDays = 2 * day;
+        redis.command("EVAL", acquire, "3", keys[0], keys[1], keys[2], "tok-1", Long.toString(twoDays), "", "1000",
+                "1");
+        redis.command("PEXPIRE", keys[1], "1000");
+        redis.command("EVAL", acquire, "3", keys[0], keys[1], keys[2], "tok-1", Long.toString(twoDays), "", "1000",
+                "1");
+        assertThat((Long) redis.command("PTTL", keys[1])).isGreaterThan(twoDays - 60_000);
+
+        // a lock without expiry keeps its counter until it is released; then the counter gets its day
+        redis.command("DEL", keys[0]);
+        redis.command("EVAL", acquire, "3", keys[0], keys[1], keys[2], "tok-2", "0", "", "1000", "1");
+        assertThat(redis.command("PTTL", keys[1])).isEqualTo(-1L);
+        assertThat(redis.command("EVAL", release, "3", keys[0], keys[1], keys[2], "tok-2", "", "1", "n", "1"))
+                .isEqualTo(1L);
+        assertThat((Long) redis.command("PTTL", keys[1])).isBetween(day - 60_000, day);
+
+        // a release that hands the lock to a waiter without expiry whose process is gone (no subscriber)
+        redis.command("EVAL", acquire, "3", keys[0], keys[1], keys[2], "tok-3", "30000", "", "1000", "1");
+        redis.command("ZADD", keys[2], "1", "redislock:wake:gone tok-4 0");
+        assertThat(redis.command("EVAL", release, "3", keys[0], keys[1], keys[2], "tok-3", "", "1", "0", "1"))
+                .isEqualTo(1L);
+        assertThat(redis.command("EXISTS", keys[0])).isEqualTo(0L);
+        assertThat((Long) redis.command("PTTL", keys[1])).isBetween(day - 60_000, day);
+    }
+
+    @Test
     void anExistingLettuceClientCanBeUsedAndIsLeftRunning(RedisServer redis) throws Exception {
         io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(redis.uri());
         io.lettuce.core.RedisClient lettuce = io.lettuce.core.RedisClient.create(uri);

@@ -108,7 +108,7 @@ final class Executables {
      * The programs and options a command is started through, in order, each of which execs the next: {@code
      * setpriv --pdeathsig TERM --} and {@code env --default-signal=QUIT --}, each where it is installed and
      * supports that option. The env step is left out for a program whose name contains '=' (env would take
-     * it for a variable).
+     * it for a variable) or is "-" (env would take it for -i and clear the environment).
      *
      * @param program the command's program as given
      * @return the prefix of the command line (empty: start the command directly)
@@ -116,7 +116,7 @@ final class Executables {
     static List<String> launchPrefix(String program) {
         List<String> argv = new ArrayList<>();
         Probed.SETPRIV.ifPresent(p -> argv.addAll(List.of(p.toString(), "--pdeathsig", "TERM", "--")));
-        if (!program.contains("=")) {
+        if (!program.contains("=") && !program.equals("-")) {
             Probed.ENV.ifPresent(p -> argv.addAll(List.of(p.toString(), DEFAULT_QUIT, "--")));
         }
         return argv;

@@ -196,6 +196,15 @@ class RunCommandIT {
                 "arg");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).isEqualTo("ran eq arg\n");
+
+        // a program named "-" (env would take it for -i and clear the environment)
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        Path dash = Files.writeString(bin.resolve("-"), "#!/bin/sh\necho \"dash $LOCK_NAME $1\"\n");
+        assertThat(dash.toFile().setExecutable(true)).isTrue();
+        CliProcess.Result d = CliProcess.run(CliProcess.env("PATH", bin + ":" + System.getenv("PATH")), "run",
+                "--redis", redis.uri(), "--name", "dash", "--", "-", "arg");
+        assertThat(d.exitCode()).as(d.toString()).isZero();
+        assertThat(d.stdout()).isEqualTo("dash dash arg\n");
     }
 
     @ParameterizedTest

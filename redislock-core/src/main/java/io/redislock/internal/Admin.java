@@ -236,7 +236,6 @@ public final class Admin {
         }
     }
 
-    /** @return whether a read failed on the data under the keys (not on the nodes) */
     /**
      * Whether a read failed because the key is not a lock of ours: another type of value (WRONGTYPE) or a
      * counter that is not a number. Other error replies (NOPERM: the ACL hides the key, BUSY, ...) say

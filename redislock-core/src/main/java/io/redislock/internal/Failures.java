@@ -52,7 +52,7 @@ final class Failures {
                 + " do not count: enforceDelayedRestart)";
         long refused = a.errors().stream().filter(Failures::authenticationFailed).count();
         if (refused > 0) {
-            why += " (" + refused + " refused the credentials; check the password)";
+            why += " (" + refused + " more refused the credentials; check the password)";
         }
         List<Throwable> replies = a.errors().stream().filter(e -> errorReply(e) && !authenticationFailed(e)).toList();
         if (!replies.isEmpty()) {
@@ -86,8 +86,9 @@ final class Failures {
 
     /**
      * Whether retrying cannot help: the credentials were refused, the ACL forbids the commands (NOPERM), a
-     * lock key holds another type of value (WRONGTYPE, e.g. another application's data under that name), or
-     * the server does not know a command the scripts need (renamed or disabled: "unknown command").
+     * lock key holds another type of value (WRONGTYPE, e.g. another application's data under that name) or
+     * its fencing counter is not a number, or the server does not know a command the scripts need (renamed
+     * or disabled: "unknown command").
      *
      * @param t a node's failure
      * @return whether it is permanent
@@ -102,7 +103,11 @@ final class Failures {
         String m = Futures.unwrap(t).getMessage();
         return m != null && (m.startsWith("WRONGTYPE") || m.startsWith("NOPERM") || m.contains(" WRONGTYPE ")
                 || m.contains("NOPERM ") || m.startsWith("ERR unknown command")
-                || m.contains("Unknown Redis command called from"));
+                || m.contains("Unknown Redis command called from")
+                // Redis 6.2's ACL refusal inside a script has no NOPERM
+                || m.contains("The user executing the script can't run this command")
+                // a fencing counter another program overwrote with something that is not a number
+                || m.contains("value is not an integer") || m.contains("is not a number: another program"));
     }
 
     /** @return whether Redis rejected the credentials (WRONGPASS, NOAUTH) somewhere in the cause chain */

@@ -228,7 +228,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             return withRefusal("Redis unreachable or slow");
         }
         return withRefusal(engine.nodes.size() == 1 ? "Redis replied with an error: " + clause(reply)
-                : "too few Redis nodes renewed it; one replied with an error: " + clause(reply));
+                : "too few Redis nodes renewed it: unreachable, slow or refusing; one replied with an error: "
+                        + clause(reply));
     }
 
     /**
@@ -239,8 +240,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         int n = engine.nodes.size();
         if (errorReply != null) {
             return withRefusal(n == 1 ? "Redis replied with an error: " + clause(errorReply)
-                    : "fewer than a majority of the " + n + " Redis nodes did it; one replied with an error: "
-                            + clause(errorReply));
+                    : "fewer than a majority of the " + n + " Redis nodes did it in time (unreachable, slow or"
+                            + " refusing; one replied with an error: " + clause(errorReply) + ")");
         }
         return withRefusal(n == 1 ? "Redis did not answer in time"
                 : "fewer than a majority of the " + n + " Redis nodes answered in time");

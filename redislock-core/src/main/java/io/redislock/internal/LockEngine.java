@@ -288,7 +288,7 @@ public final class LockEngine implements AutoCloseable {
      */
     private void handBack(RedisNode n, String key, String token) {
         String[] keys = Keys.of("", key);
-        String[] args = {token, "", "1", "0", floorArg};
+        String[] args = {token, "", "1", "n", floorArg}; // the handed lock may have had no expiry
         order.track(n.<Long>eval(Script.RELEASE, keys, args)).whenComplete((r, e) -> {
             if (e != null) {
                 LOG.debug("redislock: passing on a lock handed to a finished wait on {} failed: {}", n.display,
@@ -412,7 +412,7 @@ public final class LockEngine implements AutoCloseable {
 
     /** Compare-and-delete on all nodes, waking one waiter. */
     CompletableFuture<Round> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
-        String[] args = {token, "", l.grantArg(), "0", floorArg};
+        String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
         Fanout<Long> f = Fanout.<Long>start(nodes, quorum, options.commandTimeout().toNanos(),
                 n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after, false);
         if (nodes.size() > 1) {

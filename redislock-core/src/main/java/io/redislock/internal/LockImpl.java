@@ -56,6 +56,14 @@ final class LockImpl implements DistributedLock {
         return leaseArg;
     }
 
+    /**
+     * release.lua's ARGV[4] for a release of this lock: "n" for a lock without expiry (its persistent fencing
+     * counter gets its day of expiry back once the key is gone), else "0".
+     */
+    String releaseArg() {
+        return expiring() ? "0" : "n";
+    }
+
     /** "1" when a release hands the lock to the oldest waiter (fair hand-off), else "0". */
     String grantArg() {
         return options.fairHandoff() ? "1" : "0";

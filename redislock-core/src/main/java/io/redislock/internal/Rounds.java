@@ -72,7 +72,7 @@ final class Rounds {
             int ignored = ignoredGrants(f);
             if (ignored > 0) {
                 // a grant that did not count (too young a node) is given back without handing it over
-                cleanupWhereGranted(l, token, f, new String[] {token, "", "0", "0", floorArg});
+                cleanupWhereGranted(l, token, f, new String[] {token, "", "0", l.releaseArg(), floorArg});
             } else if (nodes.size() > 1) {
                 // a split vote (a majority answered): a waiter keeps an expiring share unless an older
                 // waiter is queued there (see release.lua), for at most two retry intervals unless its next
@@ -80,9 +80,9 @@ final class Rounds {
                 // the waiters that can.
                 long cap = Math.max(1000, 2 * l.options().retry().maxDelay().toMillis());
                 cleanupWhereGranted(l, token, f, member.isEmpty() || !l.expiring() || f.answered() < quorum
-                        ? new String[] {token, "", l.grantArg(), "0", floorArg}
-                        : new String[] {token, "", l.grantArg(), "0", floorArg, member, score, Long.toString(keepMs),
-                            Long.toString(cap)});
+                        ? new String[] {token, "", l.grantArg(), l.releaseArg(), floorArg}
+                        : new String[] {token, "", l.grantArg(), l.releaseArg(), floorArg, member, score,
+                            Long.toString(keepMs), Long.toString(cap)});
             }
             return CompletableFuture.completedFuture(failed(f, start));
         }
@@ -243,7 +243,7 @@ final class Rounds {
 
     /** Leaves the waiter queue on every node (passing on a reservation) and deletes the key if it holds our token. */
     void leave(LockImpl l, String token, String member, List<CompletableFuture<?>> after) {
-        String[] args = {token, member, l.grantArg(), "0", floorArg};
+        String[] args = {token, member, l.grantArg(), l.releaseArg(), floorArg};
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             calls.add(releaseAfter(l, nodes.get(i), after == null ? CallOrder.DONE : after.get(i), args));

@@ -100,7 +100,15 @@ if owner == ARGV[1] then
   -- Redlock: draw afresh, because a Redlock write-back may have raised this node's counter to another
   -- owner's token since this share was granted (e.g. a share handed over by a release, confirmed later)
   local f = nil
-  if ARGV[5] == '1' then f = tonumber(redis.call('GET', KEYS[2])) end
+  if ARGV[5] == '1' then
+    f = tonumber(redis.call('GET', KEYS[2]))
+    -- the lock's expiry moved: the counter's too (it must not expire before the lock, see next_fence)
+    if f and lease > 0 then
+      redis.call('PEXPIRE', KEYS[2], string.format('%.0f', math.max(86400000, lease)))
+    elseif f then
+      redis.call('PERSIST', KEYS[2])
+    end
+  end
   if not f then f = next_fence(lease) end
   return {1, f}
 end

@@ -7,7 +7,11 @@
 -- ARGV[1], and must not forget that before a day without grants has passed.
 local lease = tonumber(ARGV[2]) or 0
 local want = tonumber(ARGV[1])
-local have = tonumber(redis.call('GET', KEYS[1]) or '0')
+local raw = redis.call('GET', KEYS[1])
+local have = tonumber(raw or '0')
+if not have then
+  return redis.error_reply('ERR fencing counter ' .. KEYS[1] .. ' is not a number: another program wrote it')
+end
 if have < want then
   redis.call('SET', KEYS[1], ARGV[1])
   have = want

@@ -7,7 +7,9 @@
 -- ARGV[3] "1" = hand the lock to the oldest waiter (set its token with its lease, draw its fencing token,
 --         publish "<token> <fencing token> <lock key>" on its channel); "0" = only publish "<token>" to
 --         wake it
--- ARGV[4] "1" = force: delete whatever token holds the lock
+-- ARGV[4] "1" = force: delete whatever token holds the lock; "n" = a release of a lock without expiry (or of
+--         one whose mode is not known); "0" = of a lock with expiry. Unless "0", a fencing counter left
+--         without expiry by a lock without expiry gets its day of expiry (see next_fence) once the key is gone.
 -- ARGV[5] fencing floor mode, as in acquire.lua
 -- ARGV[6] optional: the caller's waiter member when this is the cleanup of a failed Redlock round of a wait
 --         (if the wait ends with that round, its leave removes what this keeps). The caller queues here
@@ -108,6 +110,8 @@ if requeue and requeue ~= '' and owner == ARGV[1] then
 end
 redis.call('DEL', KEYS[1])
 
+local unpersist = ARGV[4] ~= '0'
+local handed = false
 for _ = 1, 64 do
   local w = redis.call('ZPOPMIN', KEYS[3])
   if not w[1] then break end
@@ -125,11 +129,18 @@ for _ = 1, 64 do
         redis.call('SET', KEYS[1], token)
       end
       local f = next_fence(tonumber(lease))
-      if redis.call('PUBLISH', channel, token .. ' ' .. string.format('%.0f', f) .. ' ' .. KEYS[1]) > 0 then break end
+      if redis.call('PUBLISH', channel, token .. ' ' .. string.format('%.0f', f) .. ' ' .. KEYS[1]) > 0 then
+        handed = true
+        break
+      end
       redis.call('DEL', KEYS[1])
+      if tonumber(lease) == 0 then unpersist = true end
     elseif redis.call('PUBLISH', channel, token) > 0 then
       break
     end
   end
+end
+if unpersist and not handed and redis.call('PTTL', KEYS[2]) == -1 then
+  redis.call('PEXPIRE', KEYS[2], '86400000')
 end
 return 1
