@@ -40,6 +40,8 @@ final class Fanout<T> {
     private int yes;
     private int settled;
     private int failed;
+    /** Nodes whose error reply a decided-yes round hid and that were told to warn about it. */
+    private final boolean[] warned;
 
     private Fanout(List<RedisNode> nodes, int quorum, Vote<T> vote, boolean refusedEarly) {
         this.refusedEarly = refusedEarly;
@@ -50,6 +52,7 @@ final class Fanout<T> {
         this.states = new State[n];
         this.replies = new Object[n];
         this.errors = new Throwable[n];
+        this.warned = new boolean[n];
         java.util.Arrays.fill(states, State.PENDING);
     }
 
@@ -153,6 +156,7 @@ final class Fanout<T> {
 
     private void settle(int idx, T reply, Throwable error) {
         boolean decide;
+        List<Runnable> hidden;
         synchronized (this) {
             if (states[idx] != State.PENDING) {
                 return; // already counted as timed out
@@ -176,10 +180,33 @@ final class Fanout<T> {
             int answered = settled - failed;
             decide = yes >= quorum || settled == nodes.size()
                     || (refusedEarly && answered >= quorum && answered - yes > nodes.size() - quorum);
+            hidden = hiddenErrorReplies();
         }
         if (decide) {
             done.complete(this);
         }
+        hidden.forEach(Runnable::run);
+    }
+
+    /**
+     * Nodes that replied with an error (READONLY, OOM...) in a round a quorum decided "yes": the caller never
+     * sees those errors, so each node logs a warning (once per node and round; rate-limited by the node).
+     */
+    private List<Runnable> hiddenErrorReplies() {
+        if (yes < quorum) {
+            return List.of();
+        }
+        List<Runnable> out = List.of();
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] == State.FAILED && !warned[i] && Failures.errorReply(errors[i])) {
+                warned[i] = true;
+                RedisNode node = nodes.get(i);
+                Throwable error = errors[i];
+                out = out.isEmpty() ? new java.util.ArrayList<>() : out;
+                out.add(() -> node.warnHiddenErrorReply(error));
+            }
+        }
+        return out;
     }
 
     /** @return the yes count at decision time (may grow later; read under the round's lock) */

@@ -79,7 +79,7 @@ public final class LockEngine implements AutoCloseable {
         for (int i = 0; i < uris.size(); i++) {
             final int idx = i;
             list.add(new RedisNode(i, clients.get(i), ownsClients, uris.get(i), options.commandTimeout(), ticker,
-                    wakeChannel, (channel, message) -> onMessage(idx, message), uris.size() > 1));
+                    wakeChannel, (channel, message) -> onMessage(idx, message)));
         }
         this.nodes = List.copyOf(list);
         this.quorum = nodes.size() / 2 + 1;

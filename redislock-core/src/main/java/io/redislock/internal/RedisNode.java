@@ -68,8 +68,6 @@ final class RedisNode implements AutoCloseable {
 
     private volatile boolean uptimeKnown;
 
-    /** One of several nodes (Redlock): its error replies are logged, since a majority may hide them. */
-    private final boolean warnOnErrorReplies;
     /** Ticker reading of the last error-reply warning; at most one per {@link #WARN_INTERVAL_NANOS}. */
     private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong();
     private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -82,9 +80,7 @@ final class RedisNode implements AutoCloseable {
             Duration timeout,
             Ticker ticker,
             String wakeChannel,
-            BiConsumer<String, String> onMessage,
-            boolean warnOnErrorReplies) {
-        this.warnOnErrorReplies = warnOnErrorReplies;
+            BiConsumer<String, String> onMessage) {
         this.index = index;
         this.client = client;
         this.ownsClient = ownsClient;
@@ -356,29 +352,26 @@ final class RedisNode implements AutoCloseable {
         return f.exceptionallyCompose(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof RedisNoScriptException) {
-                return c.async().<T>eval(script.source, script.output, keys, args).toCompletableFuture()
-                        .whenComplete((r, e2) -> warnIfErrorReply(e2));
+                return c.async().<T>eval(script.source, script.output, keys, args).toCompletableFuture();
             }
-            warnIfErrorReply(cause);
             return CompletableFuture.failedFuture(cause);
         });
     }
 
     /**
-     * Logs a warning when this node, one of several, replied with an error (READONLY, OOM, MISCONF...): the
-     * lock keeps working while a majority answers, so the caller may never see it. At most once a minute.
+     * Logs a warning that this node replied with an error (READONLY, OOM, MISCONF...) in a round that a
+     * majority of the other nodes decided: the caller never sees it. At most once a minute.
+     *
+     * @param e the node's error reply
      */
-    private void warnIfErrorReply(Throwable e) {
-        if (!warnOnErrorReplies || !Failures.errorReply(e)) {
-            return;
-        }
+    void warnHiddenErrorReply(Throwable e) {
         long now = ticker.nanos();
         long last = lastWarn.get();
         if (last != 0 && now - last < WARN_INTERVAL_NANOS || !lastWarn.compareAndSet(last, now == 0 ? 1 : now)) {
             return;
         }
-        LOG.warn("redislock: Redis node {} replied with an error ({}); locks go on while a majority of the nodes"
-                + " serve them (this warning: at most once a minute per node)", display, Failures.replyText(e));
+        LOG.warn("redislock: Redis node {} replied with an error ({}); the other nodes' majority served the lock"
+                + " (this warning: at most once a minute per node)", display, Failures.replyText(e));
     }
 
     /** Runs an arbitrary command set on the command connection (status, list), bounded by the timeout. */
