@@ -271,6 +271,29 @@ abstract class LockContractIT {
         }
     }
 
+    @Test
+    void aCounterLeftWithoutExpiryWhereTheLockKeyIsGoneGetsItsDayBackOnReleaseAndForcedRelease() throws Exception {
+        long day = Duration.ofDays(1).toMillis();
+        LockClient c = client();
+        LockOptions forever = LockOptions.builder().mode(AcquireMode.NO_EXPIRY).build();
+        String fence = "{fence-gone}:fence";
+        RedisServer first = servers.all().get(0);
+        for (boolean force : new boolean[] {false, true}) {
+            Lease held = c.lock("fence-gone", forever).acquire(Duration.ofSeconds(5));
+            awaitFenceTtls(fence, t -> t == -1L);
+            // as on a node that took the Redlock write-back but never held the lock: a persistent counter, no key
+            first.command("DEL", "fence-gone");
+            first.command("SET", fence, "1");
+            if (force) {
+                assertThat(c.forceRelease("fence-gone", "")).isEqualTo(nodes() - 1);
+            } else {
+                assertThat(release(Api.SYNC, held)).isEqualTo(nodes() > 1);
+            }
+            awaitFenceTtls(fence, t -> t > day - 60_000 && t <= day);
+            assertThat((Long) first.command("PTTL", fence)).isBetween(day - 60_000, day);
+        }
+    }
+
     /** Waits (bounded) until a majority of nodes have the counter and every one's PTTL matches. */
     private void awaitFenceTtls(String key, java.util.function.LongPredicate ok) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fenceTtls(key))

@@ -88,10 +88,21 @@ local function queue(member, own, keep)
   if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
 end
 
+-- A counter left without expiry (by a lock without expiry, or a Redlock write-back for one) gets its day back
+-- (see next_fence) where the lock key is gone: after a release, a forced release, or a grant undone below.
+local function unpersist()
+  if redis.call('PTTL', KEYS[2]) == -1 then redis.call('PEXPIRE', KEYS[2], '86400000') end
+end
+
 if ARGV[2] ~= '' then redis.call('ZREM', KEYS[3], ARGV[2]) end
 
 local owner = redis.call('GET', KEYS[1])
-if (not owner) or (owner ~= ARGV[1] and ARGV[4] ~= '1') then
+if not owner then
+  -- e.g. a node that took a write-back but never held this lock: its counter must not stay for ever
+  if ARGV[4] ~= '0' then unpersist() end
+  return 0
+end
+if owner ~= ARGV[1] and ARGV[4] ~= '1' then
   return 0
 end
 local requeue = ARGV[6]
@@ -110,7 +121,7 @@ if requeue and requeue ~= '' and owner == ARGV[1] then
 end
 redis.call('DEL', KEYS[1])
 
-local unpersist = ARGV[4] ~= '0'
+local persisted = ARGV[4] ~= '0'
 local handed = false
 for _ = 1, 64 do
   local w = redis.call('ZPOPMIN', KEYS[3])
@@ -118,6 +129,7 @@ for _ = 1, 64 do
   if keep_ttl and w[1] == requeue then
     -- every older entry was a waiter that is gone: the caller keeps its share after all
     redis.call('SET', KEYS[1], ARGV[1], 'PX', keep_ttl)
+    if persisted then unpersist() end
     return 2
   end
   local channel, token, lease = string.match(w[1], '^(%S+) (%S+) (%d+)$')
@@ -134,13 +146,11 @@ for _ = 1, 64 do
         break
       end
       redis.call('DEL', KEYS[1])
-      if tonumber(lease) == 0 then unpersist = true end
+      if tonumber(lease) == 0 then persisted = true end
     elseif redis.call('PUBLISH', channel, token) > 0 then
       break
     end
   end
 end
-if unpersist and not handed and redis.call('PTTL', KEYS[2]) == -1 then
-  redis.call('PEXPIRE', KEYS[2], '86400000')
-end
+if persisted and not handed then unpersist() end
 return 1
