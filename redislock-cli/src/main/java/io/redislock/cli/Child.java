@@ -19,9 +19,11 @@ final class Child {
     private static final Duration REAP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Process process;
+    private final SignalWitness witness;
 
     private Child(Process process) {
         this.process = process;
+        this.witness = SignalWitness.start();
     }
 
     /**
@@ -87,20 +89,38 @@ final class Child {
     }
 
     /**
-     * Passes a signal on to the command and its descendants; a SIGINT not to those that share this
-     * process's group when that is the terminal's foreground group (a Ctrl-C reached them already).
+     * Passes a signal this process just received on to the command and its descendants, except to those in
+     * this process's group when the signal was sent to the whole group (a Ctrl-C at the terminal, a shell's
+     * {@code kill %1}, a hangup): they got it already, and many programs take a second SIGINT as "quit now".
+     * Where that cannot be told (see {@link SignalWitness}), a SIGINT is taken to have reached the group when
+     * one did less than a second before (a second Ctrl-C) or this process is in its terminal's foreground
+     * group; any other signal is passed on (twice is better than never for SIGTERM).
+     *
+     * @param signal the signal received
+     */
+    void forward(SignalForwarder.Received signal) {
+        boolean reachedGroup = witness.reachedGroup(signal.number())
+                .orElseGet(() -> signal.name().equals("INT") && (witness.groupSignalRecently()
+                        || ProcessGroups.foregroundGroupOfSelf().isPresent()));
+        List<ProcessHandle> tree = tree();
+        if (reachedGroup) {
+            tree = ProcessGroups.outsideGroupOfSelf(tree);
+        }
+        send(signal.name(), tree);
+    }
+
+    /**
+     * Passes on a signal that arrived before the command was started: to all of its processes.
      *
      * @param signal a signal name such as {@code "INT"} or {@code "TERM"}
      */
-    void forward(String signal) {
-        List<ProcessHandle> tree = tree();
-        if (signal.equals("INT")) {
-            // a Ctrl-C at the terminal reached the processes of its foreground group by itself: passed on as
-            // well, it would arrive twice, and many programs take a second SIGINT as "quit now"
-            tree = ProcessGroups.notReachedByTerminalInterrupt(tree);
-            if (tree.isEmpty()) {
-                return;
-            }
+    void forwardToAll(String signal) {
+        send(signal, tree());
+    }
+
+    private static void send(String signal, List<ProcessHandle> tree) {
+        if (tree.isEmpty()) {
+            return;
         }
         if (signal.equals("TERM")) {
             tree.forEach(ProcessHandle::destroy);
@@ -122,6 +142,11 @@ final class Child {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops watching for signals (once the command has exited). */
+    void stopWatching() {
+        witness.close();
     }
 
     /**

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Process groups as Linux shows them in {@code /proc/PID/stat}: which processes a Ctrl-C typed at this
- * process's terminal reached by itself (the terminal sends SIGINT to its whole foreground process group).
+ * Process groups as Linux shows them in {@code /proc/PID/stat}: which processes a signal sent to this
+ * process's group reached by itself (a Ctrl-C at the terminal goes to its whole foreground process group).
  *
  * <p>Thread-safety: stateless.
  */
@@ -20,21 +20,17 @@ final class ProcessGroups {
     private ProcessGroups() {}
 
     /**
-     * The processes a SIGINT to this process should still be passed on to. If this process is in the
-     * foreground process group of its controlling terminal, a SIGINT most likely came from the terminal
-     * (Ctrl-C), which sent it to every process of that group too: those are left out, or they would get it
-     * twice. Otherwise (no terminal, a background job, a process that left the group) every one is kept.
+     * The processes a signal sent to this process's whole group did not reach: those in another group.
      *
      * @param tree the command and its descendants
-     * @return those not in this process's group when it is the terminal's foreground group, else all
+     * @return those whose process group is not this process's (all of them where groups cannot be read)
      */
-    static List<ProcessHandle> notReachedByTerminalInterrupt(List<ProcessHandle> tree) {
-        OptionalLong foreground = foregroundGroupOfSelf();
-        if (foreground.isEmpty()) {
+    static List<ProcessHandle> outsideGroupOfSelf(List<ProcessHandle> tree) {
+        OptionalLong own = field(ProcessHandle.current().pid(), PGRP);
+        if (own.isEmpty()) {
             return tree;
         }
-        long group = foreground.getAsLong();
-        return tree.stream().filter(h -> field(h.pid(), PGRP).orElse(-1) != group).toList();
+        return tree.stream().filter(h -> field(h.pid(), PGRP).orElse(-1) != own.getAsLong()).toList();
     }
 
     /** @return this process's group if it is the foreground group of its controlling terminal */

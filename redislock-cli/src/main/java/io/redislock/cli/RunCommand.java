@@ -40,8 +40,10 @@ import picocli.CommandLine.Spec;
                     + "over, or renewals failed until the lease's validity ended), CMD gets SIGTERM, SIGKILL "
                     + "after --kill-grace, and redislock exits 74. It also exits 74 if CMD finished after the "
                     + "lease had lapsed (e.g. this process was paused).",
-            "SIGINT, SIGTERM and SIGHUP sent to redislock are passed on to CMD (a Ctrl-C at the terminal "
-                    + "reaches CMD by itself, once); the lock is released after CMD exits. If redislock itself dies (SIGKILL, or another signal), CMD gets SIGTERM where "
+            "SIGINT, SIGTERM and SIGHUP sent to redislock are passed on to CMD, once: a signal sent to the "
+                    + "whole process group (a Ctrl-C at the terminal, kill %1) reaches CMD by itself and is not "
+                    + "passed on again; the lock is released after CMD exits. If redislock itself dies (SIGKILL, "
+                    + "or another signal), CMD gets SIGTERM where "
                     + "util-linux setpriv is installed (CMD is started through setpriv --pdeathsig TERM). CMD "
                     + "starts with SIGQUIT unblocked where GNU env is installed (through env --default-signal=QUIT).",
             "Exits 127 if CMD is not found, 126 if it is not executable."},
@@ -190,7 +192,7 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
             if (!signals.attach(child)) {
-                child.forward(signals.received().name());
+                child.forwardToAll(signals.received().name()); // sent before the command existed
             }
             CompletableFuture<LeaseLostEvent> lost = held.lost();
             awaitEither(child.onExit(), lost);
@@ -200,6 +202,7 @@ public final class RunCommand implements Callable<Integer> {
             int code = child.awaitExit();
             return finish(held, lost, code, err, callBound);
         } finally {
+            child.stopWatching();
             try {
                 Runtime.getRuntime().removeShutdownHook(reaper);
             } catch (IllegalStateException shuttingDown) {

@@ -97,7 +97,7 @@ final class SignalForwarder {
             first = signal;
         }
         if (child != null) {
-            child.forward(signal.name());
+            child.forward(signal);
         } else {
             waiter.interrupt();
         }

@@ -19,13 +19,20 @@ class ProcessGroupsTest {
     }
 
     @Test
-    void withoutATerminalEveryProcessIsPassedASigint() {
-        // the test JVM runs without a controlling terminal (tpgid -1) or in the background
-        List<ProcessHandle> self = List.of(ProcessHandle.current());
-        if (ProcessGroups.foregroundGroupOfSelf().isEmpty()) {
-            assertThat(ProcessGroups.notReachedByTerminalInterrupt(self)).isEqualTo(self);
-        } else {
-            assertThat(ProcessGroups.notReachedByTerminalInterrupt(self)).isEmpty();
+    void aSignalToThisProcesssGroupIsPassedOnOnlyToProcessesInAnotherGroup() throws Exception {
+        java.nio.file.Path setsid = java.nio.file.Path.of("/usr/bin/setsid");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(setsid), "needs setsid(1)");
+        Process same = new ProcessBuilder("sleep", "30").start();
+        Process other = new ProcessBuilder(setsid.toString(), "sleep", "30").start(); // setsid execs: same pid
+        try {
+            for (int i = 0; i < 250 && ProcessGroups.field(other.pid(), 2).orElse(-1) != other.pid(); i++) {
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(20); // until setsid has run (bounded: 5 s)
+            }
+            List<ProcessHandle> tree = List.of(ProcessHandle.current(), same.toHandle(), other.toHandle());
+            assertThat(ProcessGroups.outsideGroupOfSelf(tree)).containsExactly(other.toHandle());
+        } finally {
+            same.destroyForcibly();
+            other.destroyForcibly();
         }
     }
 }

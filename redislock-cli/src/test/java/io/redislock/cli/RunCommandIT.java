@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -129,18 +130,14 @@ class RunCommandIT {
     }
 
     @Test
-    void aCtrlCAtTheTerminalReachesTheCommandOnceAndAKillIntWithoutATerminalIsPassedOn(RedisServer redis)
+    void aCtrlCAtTheTerminalReachesTheCommandOnceAndAKillIntToRedislockAloneIsPassedOn(RedisServer redis)
             throws Exception {
         Path script = Path.of("/usr/bin/script");
         assumeTrue(Files.isExecutable(script), "needs util-linux script(1) for a terminal");
-        Path log = dir.resolve("ints");
-        Path ready = dir.resolve("ready");
+        Path log = dir.resolve("signals");
         Path stop = dir.resolve("stop");
-        // the command counts the SIGINTs it gets, until told to stop (bounded: 30 s)
-        String counter = "trap 'echo int >> " + log + "' INT; touch " + ready + "; i=0; while [ ! -e " + stop
-                + " ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done";
-        List<String> run = CliProcess.command("run", "--redis", redis.uri(), "--name", "tty", "--", "sh", "-c",
-                counter);
+        List<String> run = withDefaultSignals(CliProcess.command("run", "--redis", redis.uri(), "--name", "tty",
+                "--", "sh", "-c", counter(log, stop)));
         StringBuilder line = new StringBuilder();
         for (String a : run) {
             line.append(line.length() == 0 ? "" : " ").append("'").append(a.replace("'", "'\\''")).append("'");
@@ -149,34 +146,126 @@ class RunCommandIT {
         Process terminal = new ProcessBuilder(script.toString(), "-qefc", line.toString(), "/dev/null")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("terminal").toFile()).start();
         try {
+            Path ready = dir.resolve("ready");
             awaitPath(ready, terminal);
             terminal.getOutputStream().write(3); // Ctrl-C, typed at that terminal
             terminal.getOutputStream().flush();
-            awaitPath(log, terminal);
+            awaitLines(log, 1, terminal);
             CliProcess.sleep(1000); // a second SIGINT passed on by redislock would have arrived by now
+            assertThat(Files.readAllLines(log)).as(Files.readString(dir.resolve("terminal"))).containsExactly("INT");
+
+            // a SIGINT sent to redislock alone (timeout --foreground, docker kill) is passed on, once
+            long redislock = Long.parseLong(Files.readString(ready).trim());
+            CliProcess.signal(redislock, "INT");
+            awaitLines(log, 2, terminal);
+            CliProcess.sleep(500);
             Files.createFile(stop);
             assertThat(terminal.waitFor(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS))
                     .isTrue();
-            assertThat(Files.readAllLines(log)).as(Files.readString(dir.resolve("terminal"))).containsExactly("int");
+            assertThat(Files.readAllLines(log)).as(Files.readString(dir.resolve("terminal")))
+                    .containsExactly("INT", "INT");
         } finally {
             terminal.destroyForcibly();
         }
+    }
 
-        // without a terminal, a SIGINT sent to redislock alone is passed on (once)
-        Files.delete(log);
-        Files.delete(ready);
-        Files.delete(stop);
-        try (CliProcess plain = CliProcess.start("run", "--redis", redis.uri(), "--name", "tty", "--", "sh", "-c",
-                counter)) {
-            awaitFile(ready, plain);
-            plain.signal("INT");
-            awaitFile(log, plain);
-            CliProcess.sleep(500);
+    @Test
+    void aSignalToRedislocksWholeProcessGroupReachesTheCommandOnceAndOneToRedislockAloneIsPassedOn(
+            RedisServer redis) throws Exception {
+        Path setsid = Path.of("/usr/bin/setsid");
+        assumeTrue(Files.isExecutable(setsid), "needs util-linux setsid(1)");
+        Path log = dir.resolve("signals");
+        Path stop = dir.resolve("stop");
+        List<String> argv = new ArrayList<>(List.of(setsid.toString()));
+        argv.addAll(withDefaultSignals(CliProcess.command("run", "--redis", redis.uri(), "--name", "group", "--",
+                "sh", "-c", counter(log, stop))));
+        // setsid: no terminal, and a process group of its own (as a shell gives a job), led by redislock
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile())
+                .start();
+        try {
+            awaitPath(dir.resolve("ready"), p);
+            // signals some time apart, as people and programs send them (redislock takes a moment to tell
+            // where the next one comes from after one that reached the whole group)
+            CliProcess.signal(p.pid(), "INT"); // to redislock alone: passed on
+            awaitLines(log, 1, p);
+            CliProcess.sleep(300);
+            killGroup("INT", p.pid()); // to the whole group (kill %1): reaches the command by itself
+            awaitLines(log, 2, p);
+            CliProcess.sleep(300);
+            killGroup("TERM", p.pid());
+            awaitLines(log, 3, p);
+            CliProcess.sleep(300);
+            CliProcess.signal(p.pid(), "TERM");
+            awaitLines(log, 4, p);
+            CliProcess.sleep(1000); // a signal passed on twice would have arrived by now
             Files.createFile(stop);
-            CliProcess.Result r = plain.await(Duration.ofSeconds(30));
-            assertThat(r.exitCode()).as(r.toString()).isZero();
-            assertThat(Files.readAllLines(log)).containsExactly("int");
+            assertThat(p.waitFor(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS))
+                    .isTrue();
+            assertThat(Files.readAllLines(log)).as(Files.readString(dir.resolve("out")))
+                    .containsExactly("INT", "INT", "TERM", "TERM");
+            assertThat(p.exitValue()).as(Files.readString(dir.resolve("out"))).isZero();
+            assertThat(redis.command("EXISTS", "group")).isEqualTo(0L);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
         }
+    }
+
+    /**
+     * The command line started with SIGINT, SIGTERM and SIGHUP at their default actions: a test run from a
+     * background job of a script inherits SIGINT ignored, and neither redislock nor the command's shell
+     * could then catch it.
+     */
+    private static List<String> withDefaultSignals(List<String> command) throws IOException {
+        List<String> argv = new ArrayList<>();
+        Executables.launchPrefix("sh").stream().filter(a -> a.endsWith("env")).findFirst().ifPresentOrElse(
+                env -> argv.addAll(List.of(env, "--default-signal=INT,TERM,HUP", "--")),
+                () -> assumeTrue(!sigintIgnored(), "SIGINT is ignored here and GNU env cannot reset it"));
+        argv.addAll(command);
+        return argv;
+    }
+
+    private static boolean sigintIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 2) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: assume the default
+        }
+        return false;
+    }
+
+    /**
+     * A command that writes redislock's pid to {@code ready} in the same directory, then logs each SIGINT and
+     * SIGTERM it gets, one line each, until {@code stop} exists (bounded: 30 s).
+     */
+    private static String counter(Path log, Path stop) {
+        Path ready = log.resolveSibling("ready");
+        return "trap 'echo INT >> " + log + "' INT; trap 'echo TERM >> " + log + "' TERM; echo $PPID > " + ready
+                + ".tmp; mv " + ready + ".tmp " + ready + "; i=0; while [ ! -e " + stop
+                + " ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done";
+    }
+
+    private static void killGroup(String signal, long group) throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-" + signal, "--", "-" + group).inheritIO().start();
+        assertThat(k.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(k.exitValue()).isZero();
+    }
+
+    private static void awaitLines(Path file, int count, Process p) throws IOException {
+        long deadline = System.nanoTime() + TestTimeouts.scaled(MARKER_TIMEOUT).toNanos();
+        for (int i = 0; i < 10_000 && lines(file) < count && System.nanoTime() - deadline < 0; i++) {
+            assertThat(p.isAlive()).as("redislock ended before %s had %d lines", file, count).isTrue();
+            CliProcess.sleep(20);
+        }
+        assertThat(lines(file)).as("lines in %s", file).isEqualTo(count);
+    }
+
+    private static int lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file).size() : 0;
     }
 
     private static void awaitPath(Path file, Process p) {
