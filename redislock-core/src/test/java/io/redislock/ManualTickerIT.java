@@ -36,6 +36,19 @@ class ManualTickerIT {
     }
 
     @Test
+    void aLeaseLostBecauseThisProcessDidNotRunSaysSoInsteadOfBlamingRedis(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get).build())) {
+            Lease lease = c.lock("ticker-paused", LockOptions.builder().lease(Duration.ofSeconds(3)).build())
+                    .acquire(Duration.ofSeconds(5));
+            now.addAndGet(Duration.ofMillis(3_500).toNanos()); // as after a Ctrl-Z: no renewal could be sent
+            LeaseLostEvent ev = lease.lost().get(10, TimeUnit.SECONDS);
+            assertThat(ev.reason()).isEqualTo(LeaseLostEvent.Reason.RENEWAL_FAILED);
+            assertThat(ev.detail()).contains("none was sent for 2500 ms after it was due: this process did not run")
+                    .doesNotContain("unreachable");
+        }
+    }
+
+    @Test
     void renewalMovesTheDeadlineOnTheTicker(RedisServer redis) throws Exception {
         try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get).build())) {
             LockOptions o = LockOptions.builder().lease(Duration.ofSeconds(3)).build();

@@ -115,7 +115,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         if (now >= validUntil) {
             markLost(autoRenew ? LeaseLostEvent.Reason.RENEWAL_FAILED : LeaseLostEvent.Reason.EXPIRED,
                     autoRenew
-                            ? "renewals did not succeed before the validity deadline (" + whyNoRenewal() + ")"
+                            ? "renewals did not succeed before the validity deadline (" + whyNoRenewal(now) + ")"
                             : "the lease expired (auto-renewal is off)");
             return;
         }
@@ -219,10 +219,17 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     }
 
     /**
-     * @return why renewals kept failing: the refused credentials if that is known, else the last renewal's
-     *     error reply, else "unreachable or slow"
+     * @param now the ticker reading at the deadline
+     * @return why renewals kept failing: none was sent (this process was not running), else the refused
+     *     credentials if that is known, else the last renewal's error reply, else "unreachable or slow"
      */
-    private String whyNoRenewal() {
+    private String whyNoRenewal(long now) {
+        long late = now - renewAt;
+        if (!renewing && late > Math.max(leaseNanos / 3, TimeUnit.MILLISECONDS.toNanos(100))) {
+            // a renewal is due every lease/3 and retried every lease/10: none was even sent for this long
+            return "none was sent for " + java.time.Duration.ofNanos(late).toMillis() + " ms after it was due: this"
+                    + " process did not run (stopped with Ctrl-Z or SIGSTOP, or paused by a long GC or its host)";
+        }
         String reply = renewalRefused;
         if (reply == null) {
             return withRefusal("Redis unreachable or slow");
