@@ -93,29 +93,19 @@ final class Child {
      * this process's group when the signal was sent to the whole group (a Ctrl-C at the terminal, a shell's
      * {@code kill %1}, a hangup): they got it already, and many programs take a second SIGINT as "quit now".
      * Where that cannot be told (see {@link SignalWitness}), a SIGINT is taken to have reached the group when
-     * one did less than a second before (a second Ctrl-C) or this process is in its terminal's foreground
-     * group; any other signal is passed on (twice is better than never for SIGTERM).
+     * this process is in its terminal's foreground group; any other signal is passed on (twice is better than
+     * never for SIGTERM).
      *
      * @param signal the signal received
      */
     void forward(SignalForwarder.Received signal) {
         boolean reachedGroup = witness.reachedGroup(signal.number())
-                .orElseGet(() -> signal.name().equals("INT") && (witness.groupSignalRecently()
-                        || ProcessGroups.foregroundGroupOfSelf().isPresent()));
+                .orElseGet(() -> signal.name().equals("INT") && ProcessGroups.foregroundGroupOfSelf().isPresent());
         List<ProcessHandle> tree = tree();
         if (reachedGroup) {
             tree = ProcessGroups.outsideGroupOfSelf(tree);
         }
         send(signal.name(), tree);
-    }
-
-    /**
-     * Passes on a signal that arrived before the command was started: to all of its processes.
-     *
-     * @param signal a signal name such as {@code "INT"} or {@code "TERM"}
-     */
-    void forwardToAll(String signal) {
-        send(signal, tree());
     }
 
     private static void send(String signal, List<ProcessHandle> tree) {

@@ -192,7 +192,8 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
             if (!signals.attach(child)) {
-                child.forwardToAll(signals.received().name()); // sent before the command existed
+                // came as the command started: no witness could see it yet, so the fallback rule applies
+                child.forward(signals.received());
             }
             CompletableFuture<LeaseLostEvent> lost = held.lost();
             awaitEither(child.onExit(), lost);

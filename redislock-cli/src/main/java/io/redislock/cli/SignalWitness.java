@@ -6,45 +6,59 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Tells whether a signal this process got was sent to its whole process group (a Ctrl-C at the terminal, a
  * shell's {@code kill %1}, a terminal hangup, {@code kill -- -PGID}) or to this process alone ({@code kill PID},
  * {@code timeout --foreground}, {@code docker kill}): a child of ours that shares the group and has every
- * signal's default action ({@code cat} reading a pipe from us) would have died of a group-wide one. The
- * command's processes in our group then got the signal already and must not get it a second time.
+ * signal's default action ({@code cat} reading a pipe from us) gets every group-wide signal, and dies of it.
+ * The command's processes in our group then got the signal already and must not get it a second time.
  *
- * <p>The witness exits when this JVM dies in any way (its stdin pipe closes). After it dies of a signal,
- * a new one is started, on a thread of its own that lives as long as this object.
+ * <p>The kernel marks a group-wide signal pending at the witness before this JVM's handler runs, so a
+ * handler reads the witness when it starts (and twice more within 5 ms, as the witness may be exiting). A
+ * dead witness is replaced, on a thread of its own; what it died of is remembered until its replacement has
+ * settled (at most a second), so that the same signal handled meanwhile (a second Ctrl-C) still counts as
+ * sent to the group.
  *
- * <p>Thread-safety: thread-safe.
+ * <p>The witness exits when this JVM dies in any way (its stdin pipe closes).
+ *
+ * <p>Thread-safety: thread-safe; signals are judged one at a time (see {@link SignalForwarder}).
  */
 final class SignalWitness implements AutoCloseable {
-    /** How long a signal sent to the group may take to show at the witness (the sender is still looping). */
-    private static final long[] CHECKS_MILLIS = {0, 2, 10, 25};
-    private static final int SIGKILL = 9;
+    /** When a handler reads the witness: at once, then as it may be exiting (not reaped, not yet a zombie). */
+    private static final long[] CHECKS_MILLIS = {0, 2, 3};
+    /** The signals passed on: SIGHUP, SIGINT, SIGTERM. */
+    private static final Set<Integer> WATCHED = Set.of(1, 2, 15);
+    /** A signal handled this soon after the same signal reached the group "came just after it". */
+    private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A witness started this recently may have started after the signal was sent (the JVM hands a signal to
+     * its handler some ms after it came, more under load): if it shows nothing, that tells nothing.
+     */
+    private static final long SETTLING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** {@code /proc/PID/stat} field after the command name: the kernel's flags word. */
+    private static final int FLAGS = 6;
+    private static final long PF_EXITING = 0x4;
 
     private final ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "redislock-signal-witness");
         t.setDaemon(true);
         return t;
     });
-    /** A signal handled this soon after a group-wide one "came just after it". */
-    private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * A witness started this recently may have started after the signal was sent (the JVM hands a signal to
-     * its handler a few ms after it came, more under load): it cannot tell.
-     */
-    private static final long SETTLING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
     private Process witness; // guarded by this
-    private long witnessStarted; // guarded by this; System.nanoTime() before the witness was started
+    private long witnessStarted; // guarded by this; System.nanoTime() once the witness runs
+    private boolean replacing; // guarded by this
     private boolean closed; // guarded by this
-    /** System.nanoTime() when a signal that reached the group was last seen; 0 = never. */
-    private long lastGroupSignal; // guarded by this
+    /** What the last witness found dead or dying died of: valid until its replacement has settled. */
+    private Set<Integer> diedOf = Set.of(); // guarded by this
+    private long diedAt; // guarded by this; System.nanoTime() when that was found
 
     private SignalWitness() {}
 
@@ -55,7 +69,7 @@ final class SignalWitness implements AutoCloseable {
      */
     static SignalWitness start() {
         SignalWitness w = new SignalWitness();
-        w.restart();
+        w.replace(null);
         return w;
     }
 
@@ -64,71 +78,126 @@ final class SignalWitness implements AutoCloseable {
      *
      * @param number the signal's number
      * @return true if it did, false if it was sent to this process alone, empty if it cannot be told: no
-     *     witness (yet, or being replaced after a signal), one started just now, or one that died of something
-     *     else
+     *     witness (yet, or being replaced), or one that shows nothing but may have started after the signal
+     *     was sent, or died of another signal; true also then if the witness being replaced died of this same
+     *     signal, less than a second before
      */
     Optional<Boolean> reachedGroup(int number) {
         Process w;
         boolean settled;
         synchronized (this) {
             w = witness;
-            settled = System.nanoTime() - witnessStarted >= SETTLING_NANOS;
+            settled = w != null && System.nanoTime() - witnessStarted >= SETTLING_NANOS;
         }
-        if (w == null) {
-            return Optional.empty();
-        }
-        for (long pause : CHECKS_MILLIS) {
-            sleep(pause);
-            if (!w.isAlive()) {
-                boolean group = w.exitValue() == 128 + number;
-                replace(group);
-                return group ? Optional.of(true) : Optional.empty();
+        Set<Integer> seen = Set.of();
+        boolean dead = false;
+        if (w != null) {
+            for (long pause : CHECKS_MILLIS) {
+                sleep(pause);
+                seen = signalsAt(w);
+                dead = !w.isAlive() || exiting(w.pid());
+                if (dead && seen.isEmpty()) {
+                    seen = signalsAt(w); // it began to exit just after the read: its exit status tells
+                }
+                if (!seen.isEmpty() || dead) {
+                    break;
+                }
             }
-            if (pending(w.pid(), number)) {
-                replace(true);
+        }
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (!seen.isEmpty()) {
+                diedOf = seen;
+                diedAt = now;
+            }
+            if (seen.contains(number)) {
+                replace(w);
                 return Optional.of(true);
             }
-        }
-        return settled ? Optional.of(false) : Optional.empty();
-    }
-
-    /** @return true if a signal that reached the group was seen less than a second ago */
-    synchronized boolean groupSignalRecently() {
-        return lastGroupSignal != 0 && System.nanoTime() - lastGroupSignal < RECENT_NANOS;
-    }
-
-    private void replace(boolean afterGroupSignal) {
-        synchronized (this) {
-            if (afterGroupSignal) {
-                long now = System.nanoTime();
-                lastGroupSignal = now == 0 ? 1 : now;
+            if (settled && seen.isEmpty() && !dead) {
+                return Optional.of(false); // it would have got a signal sent to the group
             }
+            if (w != null && (!seen.isEmpty() || dead)) {
+                replace(w); // died of, or is dying of, something else: it could not have seen this signal
+                return Optional.empty();
+            }
+            // no witness, or one that may postdate the signal: while the one found dead is being replaced, the
+            // same signal again (a second Ctrl-C) most likely reached the group as well
+            boolean replacing = w == null || witnessStarted - diedAt > 0;
+            return replacing && diedOf.contains(number) && now - diedAt < RECENT_NANOS
+                    ? Optional.of(true) : Optional.empty();
         }
-        restart();
     }
 
     /** @return the current witness's pid, if one runs (for tests) */
-    synchronized java.util.OptionalLong pid() {
-        return witness == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(witness.pid());
+    synchronized OptionalLong pid() {
+        return witness == null ? OptionalLong.empty() : OptionalLong.of(witness.pid());
+    }
+
+    /**
+     * @param w the witness
+     * @return the watched signals it died of or has pending
+     */
+    private static Set<Integer> signalsAt(Process w) {
+        Set<Integer> seen = new TreeSet<>();
+        if (w.isAlive() && !exiting(w.pid())) {
+            for (int s : WATCHED) {
+                if (pending(w.pid(), s)) {
+                    seen.add(s);
+                }
+            }
+            if (!seen.isEmpty() || !exiting(w.pid())) {
+                return seen; // (it may have taken the signal off its pending set since, and be exiting now)
+            }
+        }
+        // exiting, a zombie, or gone from /proc: its exit status says what it died of
+        try {
+            w.waitFor(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!w.isAlive()) {
+            int code = w.exitValue();
+            if (code > 128 && WATCHED.contains(code - 128)) {
+                seen.add(code - 128);
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * @param pid a process
+     * @return true if it is exiting (PF_EXITING), a zombie, or gone from {@code /proc}
+     */
+    static boolean exiting(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            int close = stat.lastIndexOf(')');
+            if (close < 0 || stat.length() <= close + 2) {
+                return false;
+            }
+            return "ZX".indexOf(stat.charAt(close + 2)) >= 0
+                    || (ProcessGroups.parse(stat, FLAGS).orElse(0) & PF_EXITING) != 0;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // not Linux
+        }
     }
 
     /**
      * @param pid a process
      * @param number a signal number
-     * @return true if that signal (or the SIGKILL the kernel adds for a fatal one) is pending for it, or it is
-     *     a zombie
+     * @return true if that signal is pending for it (a fatal one stays in the shared set until it exits)
      */
     static boolean pending(long pid, int number) {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"),
                     StandardCharsets.UTF_8);
             for (String line : lines) {
-                if (line.startsWith("State:") && (line.contains("zombie") || line.contains("dead"))) {
-                    return true;
-                }
                 if (line.startsWith("SigPnd:") || line.startsWith("ShdPnd:")) {
                     long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    if ((mask & (1L << (number - 1) | 1L << (SIGKILL - 1))) != 0) {
+                    if ((mask & 1L << (number - 1)) != 0) {
                         return true;
                     }
                 }
@@ -139,39 +208,42 @@ final class SignalWitness implements AutoCloseable {
         }
     }
 
-    /** Replaces a dead or missing witness with a new one, started on the long-lived thread. */
-    private void restart() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            witness = null;
+    /**
+     * Starts a new witness in place of {@code dead} (null: the first), unless another one already took its
+     * place or is being started.
+     */
+    private synchronized void replace(Process dead) {
+        if (closed || replacing || witness != dead) {
+            return;
         }
+        witness = null;
+        replacing = true;
         try {
             starter.execute(this::spawn);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // closed meanwhile
+        } catch (RejectedExecutionException closing) {
+            replacing = false;
         }
     }
 
     private void spawn() {
-        Process p;
-        long started = System.nanoTime();
+        Process p = null;
         try {
             p = new ProcessBuilder("cat").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException | RuntimeException e) {
-            System.err.println("DBG spawn failed " + e);
-            return; // no cat: signals are told apart as without a witness
+            // no cat: signals are told apart as without a witness
         }
         synchronized (this) {
-            if (!closed) {
+            replacing = false;
+            if (p != null && !closed) {
                 witness = p;
-                witnessStarted = started;
+                witnessStarted = System.nanoTime();
                 return;
             }
         }
-        p.destroyForcibly();
+        if (p != null) {
+            p.destroyForcibly();
+        }
     }
 
     @Override

@@ -197,12 +197,19 @@ class RunCommandIT {
             CliProcess.sleep(300);
             CliProcess.signal(p.pid(), "TERM");
             awaitLines(log, 4, p);
+            CliProcess.sleep(300);
+            // and close together: one to redislock alone, one to the group, a few ms apart
+            CliProcess.signal(p.pid(), "TERM");
+            killGroup("INT", p.pid());
+            awaitLines(log, 6, p);
             CliProcess.sleep(1000); // a signal passed on twice would have arrived by now
             Files.createFile(stop);
             assertThat(p.waitFor(TestTimeouts.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS))
                     .isTrue();
-            assertThat(Files.readAllLines(log)).as(Files.readString(dir.resolve("out")))
-                    .containsExactly("INT", "INT", "TERM", "TERM");
+            List<String> got = Files.readAllLines(log);
+            String what = got + "\n" + Files.readString(dir.resolve("out"));
+            assertThat(got.subList(0, 4)).as(what).containsExactly("INT", "INT", "TERM", "TERM");
+            assertThat(got.subList(4, got.size())).as(what).containsExactlyInAnyOrder("TERM", "INT");
             assertThat(p.exitValue()).as(Files.readString(dir.resolve("out"))).isZero();
             assertThat(redis.command("EXISTS", "group")).isEqualTo(0L);
         } finally {
@@ -261,7 +268,15 @@ class RunCommandIT {
             assertThat(p.isAlive()).as("redislock ended before %s had %d lines", file, count).isTrue();
             CliProcess.sleep(20);
         }
-        assertThat(lines(file)).as("lines in %s", file).isEqualTo(count);
+        StringBuilder output = new StringBuilder();
+        for (String name : List.of("out", "terminal")) {
+            Path f = file.resolveSibling(name);
+            if (Files.exists(f)) {
+                output.append(Files.readString(f));
+            }
+        }
+        assertThat(lines(file)).as("lines in %s: %s; redislock's output:%n%s", file,
+                Files.exists(file) ? Files.readAllLines(file) : List.of(), output).isEqualTo(count);
     }
 
     private static int lines(Path file) throws IOException {
@@ -466,15 +481,33 @@ class RunCommandIT {
     @WithRedis(servers = 3)
     void underRedlockANodeThatRefusesIsReportedOnStderrWhileTheMajorityServesTheLock(RedisServers redis)
             throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            closed = s.getLocalPort();
-        }
-        redis.get(2).command("REPLICAOF", "127.0.0.1", Integer.toString(closed)); // read-only from now on
+        makeReadOnly(redis.get(2));
         CliProcess.Result r = CliProcess.run("run", "--redis", String.join(",", redis.uris()), "--name", "degraded",
                 "--", "true");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stderr()).contains("Redis node " + redis.get(2).uri() + " replied with an error (READONLY");
+    }
+
+    @Test
+    @WithRedis(servers = 3)
+    void underRedlockANodeThatRefusesIsReportedWhenTheOthersSayTheLockIsHeldElsewhere(RedisServers redis)
+            throws IOException {
+        redis.get(0).command("SET", "busy", "another-owner", "PX", "60000");
+        redis.get(1).command("SET", "busy", "another-owner", "PX", "60000");
+        makeReadOnly(redis.get(2));
+        CliProcess.Result r = CliProcess.run("run", "--redis", String.join(",", redis.uris()), "--name", "busy",
+                "--", "true");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.NOT_ACQUIRED);
+        assertThat(r.stderr()).contains("Redis node " + redis.get(2).uri() + " replied with an error (READONLY");
+    }
+
+    /** Makes a node a replica of a closed port: it replies READONLY to writes from now on. */
+    private static void makeReadOnly(RedisServer node) throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        node.command("REPLICAOF", "127.0.0.1", Integer.toString(closed));
     }
 
     private static long tokenOf(String stdout, String name) {

@@ -182,18 +182,20 @@ final class Fanout<T> {
                     || (refusedEarly && answered >= quorum && answered - yes > nodes.size() - quorum);
             hidden = hiddenErrorReplies();
         }
+        hidden.forEach(Runnable::run); // before the outcome goes out: a caller may exit on it
         if (decide) {
             done.complete(this);
         }
-        hidden.forEach(Runnable::run);
     }
 
     /**
-     * Nodes that replied with an error (READONLY, OOM...) in a round a quorum decided "yes": the caller never
-     * sees those errors, so each node logs a warning (once per node and round; rate-limited by the node).
+     * Nodes that replied with an error (READONLY, OOM...) in a round that a majority of the other nodes
+     * answered (granted, held elsewhere, not the owner): the outcome stands on their answers and the caller
+     * never sees those errors, so each node logs a warning (once per node and round; rate-limited by the
+     * node). A round that too few nodes answered fails with the replies in its message instead.
      */
     private List<Runnable> hiddenErrorReplies() {
-        if (yes < quorum) {
+        if (settled - failed < nodes.size() / 2 + 1) {
             return List.of();
         }
         List<Runnable> out = List.of();

@@ -370,7 +370,7 @@ final class RedisNode implements AutoCloseable {
         if (last != 0 && now - last < WARN_INTERVAL_NANOS || !lastWarn.compareAndSet(last, now == 0 ? 1 : now)) {
             return;
         }
-        LOG.warn("redislock: Redis node {} replied with an error ({}); the other nodes' majority served the lock"
+        LOG.warn("redislock: Redis node {} replied with an error ({}); a majority of the other nodes answered"
                 + " (this warning: at most once a minute per node)", display, Failures.replyText(e));
     }
 
