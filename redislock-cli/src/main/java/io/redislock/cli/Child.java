@@ -108,6 +108,17 @@ final class Child {
         send(signal.name(), tree);
     }
 
+    /**
+     * Passes on a signal that came while the command was being started: to all of its processes. It may have
+     * come before the command existed, and a command that got it twice this early has seldom set up a handler
+     * yet (twice does no harm then; never would let it run on).
+     *
+     * @param signal a signal name such as {@code "INT"} or {@code "TERM"}
+     */
+    void forwardToAll(String signal) {
+        send(signal, tree());
+    }
+
     private static void send(String signal, List<ProcessHandle> tree) {
         if (tree.isEmpty()) {
             return;

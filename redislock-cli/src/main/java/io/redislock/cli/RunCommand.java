@@ -114,6 +114,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         SignalForwarder signals = SignalForwarder.install(Thread.currentThread());
+        // probe setpriv and env now (they run once per JVM), so that the command starts as soon as the lock is
+        // held, and a Ctrl-C during the probes ends this run before the command instead of racing its start
+        Executables.launchPrefix(command.get(0));
         LockClient client = redis.connect();
         try {
             redis.checkName(client, name);
@@ -192,8 +195,7 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
             if (!signals.attach(child)) {
-                // came as the command started: no witness could see it yet, so the fallback rule applies
-                child.forward(signals.received());
+                child.forwardToAll(signals.received().name()); // came while the command was being started
             }
             CompletableFuture<LeaseLostEvent> lost = held.lost();
             awaitEither(child.onExit(), lost);
