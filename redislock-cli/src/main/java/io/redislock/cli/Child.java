@@ -99,7 +99,7 @@ final class Child {
      * @param signal the signal received
      */
     void forward(SignalForwarder.Received signal) {
-        boolean reachedGroup = witness.reachedGroup(signal.number())
+        boolean reachedGroup = witness.reachedGroup(signal.number(), signal.at())
                 .orElseGet(() -> signal.name().equals("INT") && ProcessGroups.foregroundGroupOfSelf().isPresent());
         List<ProcessHandle> tree = tree();
         if (reachedGroup) {
@@ -131,15 +131,31 @@ final class Child {
         for (ProcessHandle h : tree) {
             kill.add(Long.toString(h.pid()));
         }
-        try {
-            Process k = new ProcessBuilder(kill).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            k.getOutputStream().close();
-            if (!k.waitFor(5, TimeUnit.SECONDS)) {
-                k.destroyForcibly();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                Process k = new ProcessBuilder(kill).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                k.getOutputStream().close();
+                if (!k.waitFor(5, TimeUnit.SECONDS)) {
+                    k.destroyForcibly();
+                }
+                return;
+            } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("error=2,")) {
+                    return; // no kill(1): a SIGINT or SIGHUP cannot be sent (SIGTERM, above, needs none)
+                }
+                // a signal to the group killed the JVM's spawn helper as it started kill(1): try again
+                sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-        } catch (IOException e) {
-            tree.forEach(ProcessHandle::destroy); // no kill(1): SIGTERM is the closest we can send
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

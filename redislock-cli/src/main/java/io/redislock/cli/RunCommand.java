@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                     + "after --kill-grace, and redislock exits 74. It also exits 74 if CMD finished after the "
                     + "lease had lapsed (e.g. this process was paused).",
             "SIGINT, SIGTERM and SIGHUP sent to redislock are passed on to CMD, once: a signal sent to the "
-                    + "whole process group (a Ctrl-C at the terminal, kill %1) reaches CMD by itself and is not "
+                    + "whole process group (a Ctrl-C at the terminal, kill %%1) reaches CMD by itself and is not "
                     + "passed on again; the lock is released after CMD exits. If redislock itself dies (SIGKILL, "
                     + "or another signal), CMD gets SIGTERM where "
                     + "util-linux setpriv is installed (CMD is started through setpriv --pdeathsig TERM). CMD "
@@ -186,6 +186,11 @@ public final class RunCommand implements Callable<Integer> {
             // parent-death signal fires when this thread ends (see Child.start)
             child = Child.start(command, Map.of(ENV_NAME, name, ENV_FENCING_TOKEN, Long.toString(held.fencingToken())));
         } catch (Executables.CannotStart e) {
+            if (signals.received() != null) {
+                // a signal to the group as the command started (it can kill the JVM's spawn helper): the
+                // command did not start because of it
+                return signalledBeforeStart(err, signals.received(), held);
+            }
             releaseQuietly(held);
             err.println("redislock run: " + e.getMessage());
             err.flush();

@@ -23,8 +23,9 @@ final class SignalForwarder {
      *
      * @param name e.g. {@code "TERM"}
      * @param number e.g. 15
+     * @param at System.nanoTime() when its handler started (before it waited for an earlier signal's)
      */
-    record Received(String name, int number) {}
+    record Received(String name, int number, long at) {}
 
     private final Thread waiter;
     private Child child; // guarded by this
@@ -53,7 +54,9 @@ final class SignalForwarder {
                     new Class<?>[] {handlerClass}, (proxy, method, args) -> {
                         switch (method.getName()) {
                             case "handle":
-                                f.onSignal(new Received((String) name.invoke(args[0]), (Integer) number.invoke(args[0])));
+                                long at = System.nanoTime();
+                                f.onSignal(new Received((String) name.invoke(args[0]), (Integer) number.invoke(args[0]),
+                                        at));
                                 return null;
                             case "hashCode":
                                 return System.identityHashCode(proxy);

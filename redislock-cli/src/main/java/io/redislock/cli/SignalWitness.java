@@ -83,11 +83,22 @@ final class SignalWitness implements AutoCloseable {
      *     signal, less than a second before
      */
     Optional<Boolean> reachedGroup(int number) {
+        return reachedGroup(number, System.nanoTime());
+    }
+
+    /**
+     * Whether a signal received earlier reached this process's whole group; see {@link #reachedGroup(int)}.
+     *
+     * @param number the signal's number
+     * @param arrived System.nanoTime() when its handler started: a witness started since cannot have seen it
+     * @return as {@link #reachedGroup(int)}
+     */
+    Optional<Boolean> reachedGroup(int number, long arrived) {
         Process w;
         boolean settled;
         synchronized (this) {
             w = witness;
-            settled = w != null && System.nanoTime() - witnessStarted >= SETTLING_NANOS;
+            settled = w != null && arrived - witnessStarted >= SETTLING_NANOS;
         }
         Set<Integer> seen = Set.of();
         boolean dead = false;
@@ -150,7 +161,13 @@ final class SignalWitness implements AutoCloseable {
                 return seen; // (it may have taken the signal off its pending set since, and be exiting now)
             }
         }
-        // exiting, a zombie, or gone from /proc: its exit status says what it died of
+        // exiting, a zombie, or gone from /proc: what is still pending (a signal sent to the group just after
+        // the one it dies of) and its exit status say what reached it
+        for (int s : WATCHED) {
+            if (pending(w.pid(), s)) {
+                seen.add(s);
+            }
+        }
         try {
             w.waitFor(200, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -227,22 +244,47 @@ final class SignalWitness implements AutoCloseable {
 
     private void spawn() {
         Process p = null;
-        try {
-            p = new ProcessBuilder("cat").redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException | RuntimeException e) {
-            // no cat: signals are told apart as without a witness
+        for (int attempt = 0; attempt < 3 && p == null; attempt++) {
+            try {
+                p = new ProcessBuilder("cat").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            } catch (IOException | RuntimeException e) {
+                // no cat (signals are then told apart as without a witness), or a signal to the group killed
+                // the JVM's spawn helper as it started: try again
+                sleep(10);
+            }
         }
         synchronized (this) {
             replacing = false;
             if (p != null && !closed) {
-                witness = p;
+                Process started = p;
+                witness = started;
                 witnessStarted = System.nanoTime();
+                started.onExit().thenRun(() -> exited(started));
                 return;
             }
         }
         if (p != null) {
             p.destroyForcibly();
+        }
+    }
+
+    /**
+     * A witness exited: if it is still the current one, what it died of is recorded (as when a handler finds
+     * it dead) and a new one is started at once, so that a witness killed by anything else is not taken, at
+     * the next signal, for one that this signal reached.
+     */
+    private void exited(Process w) {
+        synchronized (this) {
+            if (witness != w) {
+                return;
+            }
+            int code = w.exitValue();
+            if (code > 128 && WATCHED.contains(code - 128)) {
+                diedOf = Set.of(code - 128);
+                diedAt = System.nanoTime();
+            }
+            replace(w);
         }
     }
 

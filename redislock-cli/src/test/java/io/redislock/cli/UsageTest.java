@@ -46,6 +46,22 @@ class UsageTest {
         assertThat(stdout()).contains("Usage: redislock " + command);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "status", "list", "release", "demo"})
+    void helpFormatsCleanlyWithoutWarnings(String command) {
+        PrintStream systemErr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8)); // picocli's own warnings go there
+        try {
+            assertThat(run(command, "--help")).isZero();
+        } finally {
+            System.setErr(systemErr);
+        }
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(stderr()).isEmpty();
+        assertThat(stdout()).doesNotContain("%%");
+    }
+
     @Test
     void helpCommandPrintsTopLevelHelp() {
         assertThat(run("help")).isZero();
