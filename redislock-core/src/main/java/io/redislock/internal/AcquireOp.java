@@ -39,6 +39,12 @@ final class AcquireOp implements Clockwork.Item {
     private volatile int wakeThreshold = 1;
     private int attempts;
     private boolean inFlight; // guarded by this
+    /** The number of the current round (guarded by this). */
+    private int roundNo;
+    /** Shares the current round's cleanup kept that its yes count left out (guarded by this; see keptLate). */
+    private int lateKept;
+    /** Whether onAttempt set the wake threshold for the current round (guarded by this). */
+    private boolean thresholdSet;
     private long lastStart; // guarded by this
     /** The last round's raw per-node calls; later cleanup is ordered after them. */
     private volatile java.util.List<CompletableFuture<?>> lastRaws;
@@ -77,6 +83,7 @@ final class AcquireOp implements Clockwork.Item {
     }
 
     private void attempt() {
+        int r;
         synchronized (this) {
             if (result.isDone() || inFlight) {
                 return;
@@ -86,6 +93,9 @@ final class AcquireOp implements Clockwork.Item {
             // reset under the lock: a message that arrives from here on counts for this round
             wakes.set(0);
             signal = new CompletableFuture<>();
+            lateKept = 0;
+            thresholdSet = false;
+            r = ++roundNo;
         }
         long now = engine.ticker.nanos();
         long keep = Math.min(MAX_WAITER_KEEP_MS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - now)) + 1000);
@@ -95,7 +105,7 @@ final class AcquireOp implements Clockwork.Item {
         CompletableFuture<Attempt> round;
         try {
             round = engine.rounds.attempt(lock, token, member, score, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE,
-                    first);
+                    first, () -> keptLate(r));
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
@@ -174,7 +184,11 @@ final class AcquireOp implements Clockwork.Item {
             return;
         }
         // with several nodes, retry once a majority reported a release, not on the first message
-        wakeThreshold = Math.max(1, engine.quorum - a.yes());
+        // (counting the shares its cleanup kept on nodes that answered after the round was decided)
+        synchronized (this) {
+            wakeThreshold = Math.max(1, engine.quorum - a.yes() - lateKept);
+            thresholdSet = true;
+        }
         if (wakes.get() >= wakeThreshold) {
             signal.complete(null);
         }
@@ -249,6 +263,32 @@ final class AcquireOp implements Clockwork.Item {
     CompletableFuture<?> roundInFlight() {
         CompletableFuture<Attempt> r = inFlightRound;
         return r == null ? CompletableFuture.completedFuture(null) : r;
+    }
+
+    /**
+     * The cleanup of round {@code r}, which failed, kept this waiter's share on a node that answered "yes"
+     * only after the round was decided (see {@link Rounds#attempt}): one release message fewer makes a
+     * majority. Without this, a waiter handed the rest of a majority would wait for its safety-net retry.
+     */
+    private void keptLate(int r) {
+        int n;
+        int threshold;
+        CompletableFuture<Void> s;
+        synchronized (this) {
+            if (r != roundNo || result.isDone()) {
+                return;
+            }
+            lateKept++;
+            if (!thresholdSet) {
+                return; // onAttempt counts it
+            }
+            wakeThreshold = threshold = Math.max(1, wakeThreshold - 1);
+            n = wakes.get();
+            s = signal;
+        }
+        if (n >= threshold) {
+            s.complete(null);
+        }
     }
 
     /**

@@ -41,9 +41,12 @@ final class Rounds {
      *     of a wait shorter than the per-node timeout may take that timeout (it must be able to tell "held"
      *     from "unreachable")
      * @param first whether this is the wait's first round
+     * @param keptLate run once per node whose share a failed round's cleanup kept (see release.lua) although
+     *     the round's {@link Attempt#yes()} does not count it: a fair wait's round is decided once a majority
+     *     refused, and a node that answers "yes" after that still holds a share for the waiter
      */
-    CompletableFuture<Attempt> attempt(
-            LockImpl l, String token, String member, String score, long keepMs, long deadline, boolean first) {
+    CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, String score, long keepMs,
+            long deadline, boolean first, Runnable keptLate) {
         long leaseNanos = l.leaseNanos();
         long start = ticker.nanos();
         String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg, score};
@@ -63,12 +66,22 @@ final class Rounds {
         return Fanout.<List<Object>>start(nodes, quorum, timeout, n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
                         (n, r) -> LockEngine.isOne(r.get(0)) && engine.trusted(n), order.after(l.keys[0]), fairWait)
                 .done()
-                .thenCompose(f -> decide(l, token, member, score, keepMs, f, start));
+                .thenCompose(f -> decide(l, token, member, score, keepMs, f, start, keptLate));
     }
 
-    private CompletableFuture<Attempt> decide(
-            LockImpl l, String token, String member, String score, long keepMs, Fanout<List<Object>> f, long start) {
+    private CompletableFuture<Attempt> decide(LockImpl l, String token, String member, String score, long keepMs,
+            Fanout<List<Object>> f, long start, Runnable keptLate) {
         if (!f.reached()) {
+            // the yes votes the attempt reports and the nodes it counts, as of one moment: a node that
+            // settles later is reported by keptLate if the cleanup keeps its share
+            Attempt failed;
+            boolean[] counted = new boolean[nodes.size()];
+            synchronized (f) {
+                failed = failed(f, start);
+                for (int i = 0; i < counted.length; i++) {
+                    counted[i] = f.state(i) == Fanout.State.YES;
+                }
+            }
             int ignored = ignoredGrants(f);
             if (ignored > 0) {
                 // a grant that did not count (too young a node) is given back without handing it over
@@ -79,12 +92,22 @@ final class Rounds {
                 // round renews it. A waiter that cannot reach a majority keeps nothing: it must not hold up
                 // the waiters that can.
                 long cap = Math.max(1000, 2 * l.options().retry().maxDelay().toMillis());
-                cleanupWhereGranted(l, token, f, member.isEmpty() || !l.expiring() || f.answered() < quorum
+                boolean keep = !member.isEmpty() && l.expiring() && f.answered() >= quorum;
+                List<CompletableFuture<?>> calls = cleanupWhereGranted(l, token, f, !keep
                         ? new String[] {token, "", l.grantArg(), l.releaseArg(), floorArg}
                         : new String[] {token, "", l.grantArg(), l.releaseArg(), floorArg, member, score,
                             Long.toString(keepMs), Long.toString(cap)});
+                for (int i = 0; keep && i < calls.size(); i++) {
+                    if (!counted[i] && calls.get(i) != null) {
+                        calls.get(i).thenAccept(r -> {
+                            if (Long.valueOf(2L).equals(r)) {
+                                keptLate.run();
+                            }
+                        });
+                    }
+                }
             }
-            return CompletableFuture.completedFuture(failed(f, start));
+            return CompletableFuture.completedFuture(failed);
         }
         long fence = 0;
         int atMax = 0;
@@ -200,8 +223,10 @@ final class Rounds {
      * handing its share to a different waiter, round after round.
      *
      * @param args release.lua's arguments
+     * @return the per-node release calls, null where none was sent
      */
-    private void cleanupWhereGranted(LockImpl l, String token, Fanout<List<Object>> f, String[] args) {
+    private List<CompletableFuture<?>> cleanupWhereGranted(
+            LockImpl l, String token, Fanout<List<Object>> f, String[] args) {
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);
@@ -212,6 +237,7 @@ final class Rounds {
             calls.add(releaseAfter(l, nodes.get(i), f.raw().get(i), args));
         }
         order.orderAfter(l.keys[0], calls);
+        return calls;
     }
 
     /** A release script on one node, sent once {@code prev} (an earlier call there) completed. */

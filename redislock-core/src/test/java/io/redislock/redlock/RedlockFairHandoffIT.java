@@ -23,17 +23,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedlockFairHandoffIT extends RedlockTestSupport {
-    /**
-     * Waiters of the split-vote test: their safety-net retry (2.5–5 s) is kept. Under CPU load, the oldest
-     * waiter was seen (about 1 run in 5 with a busy core, before and after this session's changes) to miss
-     * that the hand-over gave it a majority and to wait for its retry; with PATIENT that took 60 s. The test
-     * proves the order (the oldest waiter gathers the split first), which a retry does not change: the others
-     * cannot reach a majority while it holds four of five shares.
-     */
-    private static final LockOptions SPLIT = LockOptions.builder()
-            .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(5)).maxDelay(Duration.ofSeconds(5)).build())
-            .build();
-
     /** Waiters that never retry on their own within a test: only a hand-off can wake them in time. */
     private static final LockOptions PATIENT = LockOptions.builder()
             .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(60)).maxDelay(Duration.ofSeconds(60)).build())
@@ -143,8 +132,9 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         List<CompletableFuture<Lease>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             nextMillisecond();
-            waiting.add(queue(connectedClient(), name, i + 1, SPLIT));
+            waiting.add(queue(connectedClient(), name, i + 1));
         }
+        awaitNoScriptCalls();
         List<?> members = (List<?>) servers.get(0).command("ZRANGE", queue, "0", "-1");
         int[] owner = {0, 0, 1, 1, 2};
         for (int i = 0; i < servers.size(); i++) {
@@ -161,7 +151,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         // w2's round: two of five; its cleanup hands nodes 2-3 to w1, which then holds four of five
         wake(members.get(1), 2);
 
-        Lease first = waiting.get(0).get(scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS);
+        Lease first = waiting.get(0).get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
         assertThat(waiting.get(1)).as("w2 waits for w1").isNotDone();
         assertThat(nodesHolding(name, first.token())).isGreaterThanOrEqualTo(3);
         List<Long> fences = new ArrayList<>(List.of(first.fencingToken()));
@@ -172,6 +162,88 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
             assertThat(next.release()).isTrue();
         }
         assertStrictlyIncreasing(fences);
+    }
+
+    @Test
+    void sharesKeptOnNodesThatAnsweredAfterTheRoundWasDecidedCountTowardsTheMajority() throws Exception {
+        // as the split-vote test, but w1's own nodes (0-1) answer its round only after nodes 2-4 refused and
+        // decided it: its cleanup still keeps both shares, so w2's hand-over of nodes 2-3 gives it four of five
+        String name = "rl-late-keep";
+        String queue = "{" + name + "}:waiters";
+        for (int i = 0; i < servers.size(); i++) {
+            block(i, name);
+        }
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nextMillisecond();
+            waiting.add(queue(connectedClient(), name, i + 1));
+        }
+        awaitNoScriptCalls();
+        List<?> members = (List<?>) servers.get(0).command("ZRANGE", queue, "0", "-1");
+        int[] owner = {0, 0, 1, 1, 2};
+        for (int i = 0; i < servers.size(); i++) {
+            String member = (String) members.get(owner[i]);
+            servers.get(i).command("SET", name, member.split(" ")[1], "PX", "30000");
+            servers.get(i).command("ZREM", queue, member);
+        }
+        long[] before = new long[servers.size()];
+        for (int i = 0; i < servers.size(); i++) {
+            before[i] = servers.get(i).commandCalls().getOrDefault("evalsha", 0L);
+        }
+        servers.get(0).pause();
+        servers.get(1).pause();
+        try {
+            wake(members.get(0), 2);
+            await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5)).until(() -> {
+                for (int i = 2; i < 5; i++) {
+                    if (servers.get(i).commandCalls().getOrDefault("evalsha", 0L) < before[i] + 1) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            Thread.sleep(200); // the round is decided by nodes 2-4 ("held") while nodes 0-1 are stopped
+        } finally {
+            servers.get(0).resume();
+            servers.get(1).resume();
+        }
+        // nodes 0-1 answer "yes" and then take the cleanup, which keeps w1's shares there
+        await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5))
+                .until(() -> servers.get(0).commandCalls().getOrDefault("evalsha", 0L) >= before[0] + 2
+                        && servers.get(1).commandCalls().getOrDefault("evalsha", 0L) >= before[1] + 2);
+        String w1 = ((String) members.get(0)).split(" ")[1];
+        assertThat(servers.get(0).command("GET", name)).isEqualTo(w1);
+        assertThat(servers.get(1).command("GET", name)).isEqualTo(w1);
+        wake(members.get(1), 2);
+
+        Lease first = waiting.get(0).get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(first.token()).isEqualTo(w1);
+        assertThat(nodesHolding(name, first.token())).isGreaterThanOrEqualTo(3);
+        assertThat(first.release()).isTrue();
+        for (int i = 1; i < 3; i++) {
+            waiting.get(i).get(scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS).release();
+        }
+    }
+
+    /**
+     * Returns once no node ran a script for 300 ms: the waiters' first rounds and their cleanups are over. A
+     * round decided by three "held" answers sends its cleanup to the two nodes still pending; one that runs
+     * after the test set a waiter's token there finds its own token and hands that share on.
+     */
+    private void awaitNoScriptCalls() {
+        long[] last = {-1, System.nanoTime()};
+        await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(20)).until(() -> {
+            long sum = 0;
+            for (RedisServer s : servers.all()) {
+                sum += s.commandCalls().getOrDefault("evalsha", 0L) + s.commandCalls().getOrDefault("eval", 0L);
+            }
+            if (sum != last[0]) {
+                last[0] = sum;
+                last[1] = System.nanoTime();
+                return false;
+            }
+            return System.nanoTime() - last[1] >= TimeUnit.MILLISECONDS.toNanos(300);
+        });
     }
 
     @Test
@@ -250,11 +322,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
 
     /** A patient wait by {@code client}, returned once every node's queue has {@code count} waiters. */
     private CompletableFuture<Lease> queue(LockClient client, String name, long count) {
-        return queue(client, name, count, PATIENT);
-    }
-
-    private CompletableFuture<Lease> queue(LockClient client, String name, long count, LockOptions options) {
-        CompletableFuture<Lease> waiting = client.lock(name, options).acquireAsync(Duration.ofSeconds(50));
+        CompletableFuture<Lease> waiting = client.lock(name, PATIENT).acquireAsync(Duration.ofSeconds(50));
         awaitQueuedOnAllNodes(name, count);
         return waiting;
     }
