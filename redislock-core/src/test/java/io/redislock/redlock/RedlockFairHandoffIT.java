@@ -125,23 +125,8 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         // node handed its share to its own oldest queued waiter, w1's shares would go to w2 and the split
         // would move on instead of ending (seen: 8 clients with 2 of 5 nodes dead, nobody granted for 17 s).
         String name = "rl-split";
-        String queue = "{" + name + "}:waiters";
-        for (int i = 0; i < servers.size(); i++) {
-            block(i, name);
-        }
         List<CompletableFuture<Lease>> waiting = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nextMillisecond();
-            waiting.add(queue(connectedClient(), name, i + 1));
-        }
-        awaitNoScriptCalls();
-        List<?> members = (List<?>) servers.get(0).command("ZRANGE", queue, "0", "-1");
-        int[] owner = {0, 0, 1, 1, 2};
-        for (int i = 0; i < servers.size(); i++) {
-            String member = (String) members.get(owner[i]);
-            servers.get(i).command("SET", name, member.split(" ")[1], "PX", "30000");
-            servers.get(i).command("ZREM", queue, member);
-        }
+        List<?> members = splitVote(name, waiting);
 
         // w1's round: two of five; its cleanup must leave w1 its shares (no older waiter is queued there)
         long before = servers.get(0).commandCalls().getOrDefault("evalsha", 0L);
@@ -169,23 +154,8 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         // as the split-vote test, but w1's own nodes (0-1) answer its round only after nodes 2-4 refused and
         // decided it: its cleanup still keeps both shares, so w2's hand-over of nodes 2-3 gives it four of five
         String name = "rl-late-keep";
-        String queue = "{" + name + "}:waiters";
-        for (int i = 0; i < servers.size(); i++) {
-            block(i, name);
-        }
         List<CompletableFuture<Lease>> waiting = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nextMillisecond();
-            waiting.add(queue(connectedClient(), name, i + 1));
-        }
-        awaitNoScriptCalls();
-        List<?> members = (List<?>) servers.get(0).command("ZRANGE", queue, "0", "-1");
-        int[] owner = {0, 0, 1, 1, 2};
-        for (int i = 0; i < servers.size(); i++) {
-            String member = (String) members.get(owner[i]);
-            servers.get(i).command("SET", name, member.split(" ")[1], "PX", "30000");
-            servers.get(i).command("ZREM", queue, member);
-        }
+        List<?> members = splitVote(name, waiting);
         long[] before = new long[servers.size()];
         for (int i = 0; i < servers.size(); i++) {
             before[i] = servers.get(i).commandCalls().getOrDefault("evalsha", 0L);
@@ -318,6 +288,34 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         assertThat(behind).as("a client's earlier score is kept").isEqualTo(1000.0);
         node.command("DEL", "{" + name + "}:waiters");
         unblock(0, name);
+    }
+
+    /**
+     * Queues three waiters w1-w3 (oldest first) on every node, then rigs a split vote: w1 holds nodes 0-1,
+     * w2 nodes 2-3, w3 node 4, each queued where it does not hold.
+     *
+     * @param name the lock
+     * @param waiting receives the three waits, oldest first
+     * @return the three queue members, oldest first
+     */
+    private List<?> splitVote(String name, List<CompletableFuture<Lease>> waiting) throws Exception {
+        String queue = "{" + name + "}:waiters";
+        for (int i = 0; i < servers.size(); i++) {
+            block(i, name);
+        }
+        for (int i = 0; i < 3; i++) {
+            nextMillisecond();
+            waiting.add(queue(connectedClient(), name, i + 1));
+        }
+        awaitNoScriptCalls();
+        List<?> members = (List<?>) servers.get(0).command("ZRANGE", queue, "0", "-1");
+        int[] owner = {0, 0, 1, 1, 2};
+        for (int i = 0; i < servers.size(); i++) {
+            String member = (String) members.get(owner[i]);
+            servers.get(i).command("SET", name, member.split(" ")[1], "PX", "30000");
+            servers.get(i).command("ZREM", queue, member);
+        }
+        return members;
     }
 
     /** A patient wait by {@code client}, returned once every node's queue has {@code count} waiters. */
