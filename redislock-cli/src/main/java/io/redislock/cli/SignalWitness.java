@@ -74,24 +74,14 @@ final class SignalWitness implements AutoCloseable {
     }
 
     /**
-     * Whether a signal just received reached this process's whole group.
+     * Whether a signal reached this process's whole group.
      *
      * @param number the signal's number
+     * @param arrived System.nanoTime() when its handler started: a witness started since cannot have seen it
      * @return true if it did, false if it was sent to this process alone, empty if it cannot be told: no
      *     witness (yet, or being replaced), or one that shows nothing but may have started after the signal
      *     was sent, or died of another signal; true also then if the witness being replaced died of this same
      *     signal, less than a second before
-     */
-    Optional<Boolean> reachedGroup(int number) {
-        return reachedGroup(number, System.nanoTime());
-    }
-
-    /**
-     * Whether a signal received earlier reached this process's whole group; see {@link #reachedGroup(int)}.
-     *
-     * @param number the signal's number
-     * @param arrived System.nanoTime() when its handler started: a witness started since cannot have seen it
-     * @return as {@link #reachedGroup(int)}
      */
     Optional<Boolean> reachedGroup(int number, long arrived) {
         Process w;
@@ -151,23 +141,18 @@ final class SignalWitness implements AutoCloseable {
      */
     private static Set<Integer> signalsAt(Process w) {
         Set<Integer> seen = new TreeSet<>();
-        if (w.isAlive() && !exiting(w.pid())) {
+        if (w.isAlive()) {
             for (int s : WATCHED) {
                 if (pending(w.pid(), s)) {
                     seen.add(s);
                 }
             }
-            if (!seen.isEmpty() || !exiting(w.pid())) {
-                return seen; // (it may have taken the signal off its pending set since, and be exiting now)
+            if (!exiting(w.pid())) {
+                return seen;
             }
         }
-        // exiting, a zombie, or gone from /proc: what is still pending (a signal sent to the group just after
-        // the one it dies of) and its exit status say what reached it
-        for (int s : WATCHED) {
-            if (pending(w.pid(), s)) {
-                seen.add(s);
-            }
-        }
+        // exiting, a zombie, or gone from /proc: its exit status says what it died of (and what is still
+        // pending, read above, what reached it just after)
         try {
             w.waitFor(200, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -20,8 +20,8 @@ class SignalWitnessTest {
     void aSignalTheWitnessDidNotGetCameToThisProcessAlone() throws Exception {
         try (SignalWitness w = SignalWitness.start()) {
             awaitWitness(w);
-            assertThat(w.reachedGroup(SIGINT)).hasValue(false);
-            assertThat(w.reachedGroup(SIGTERM)).hasValue(false);
+            assertThat(w.reachedGroup(SIGINT, System.nanoTime())).hasValue(false);
+            assertThat(w.reachedGroup(SIGTERM, System.nanoTime())).hasValue(false);
         }
     }
 
@@ -30,22 +30,22 @@ class SignalWitnessTest {
         try (SignalWitness w = SignalWitness.start()) {
             long first = awaitWitness(w);
             kill("HUP", first); // as a hangup would: to every process of the group, the witness too
-            assertThat(w.reachedGroup(SIGHUP)).hasValue(true);
+            assertThat(w.reachedGroup(SIGHUP, System.nanoTime())).hasValue(true);
             // while it is replaced: a second SIGHUP counts as sent to the group too; a SIGTERM cannot be told
             if (w.pid().isEmpty()) {
-                assertThat(w.reachedGroup(SIGHUP)).hasValue(true);
-                assertThat(w.reachedGroup(SIGTERM)).isEmpty();
+                assertThat(w.reachedGroup(SIGHUP, System.nanoTime())).hasValue(true);
+                assertThat(w.reachedGroup(SIGTERM, System.nanoTime())).isEmpty();
             }
             long second = awaitWitness(w);
             assertThat(second).isNotEqualTo(first);
-            assertThat(w.reachedGroup(SIGHUP)).as("the next signal is told apart again").hasValue(false);
+            assertThat(w.reachedGroup(SIGHUP, System.nanoTime())).as("the next signal is told apart again").hasValue(false);
         }
     }
 
     @Test
     void aWitnessStartedJustNowCannotTellYet() throws Exception {
         try (SignalWitness w = SignalWitness.start()) {
-            assertThat(w.reachedGroup(SIGINT)).isEmpty(); // none yet, or one that may postdate the signal
+            assertThat(w.reachedGroup(SIGINT, System.nanoTime())).isEmpty(); // none yet, or one that may postdate the signal
         }
     }
 
@@ -61,7 +61,7 @@ class SignalWitnessTest {
             }
             assertThat(second).as("replaced without waiting for a signal").isNotEqualTo(first);
             awaitWitness(w);
-            assertThat(w.reachedGroup(SIGTERM)).as("a later SIGTERM to this process alone").hasValue(false);
+            assertThat(w.reachedGroup(SIGTERM, System.nanoTime())).as("a later SIGTERM to this process alone").hasValue(false);
         }
     }
 
@@ -75,7 +75,7 @@ class SignalWitnessTest {
             try {
                 java.util.List<java.util.concurrent.Future<?>> calls = new java.util.ArrayList<>();
                 for (int i = 0; i < 8; i++) {
-                    calls.add(pool.submit(() -> w.reachedGroup(SIGHUP)));
+                    calls.add(pool.submit(() -> w.reachedGroup(SIGHUP, System.nanoTime())));
                 }
                 for (java.util.concurrent.Future<?> f : calls) {
                     f.get(10, TimeUnit.SECONDS);
