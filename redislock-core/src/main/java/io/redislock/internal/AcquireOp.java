@@ -19,7 +19,10 @@ final class AcquireOp implements Clockwork.Item {
     private final LockEngine engine;
     private final String token;
     private final String member;
-    /** The queue score sent with every registration: fixed per wait, so all Redlock nodes order waiters alike. */
+    /**
+     * The queue score (wall clock, µs) sent with every registration under Redlock: fixed per wait, so all
+     * nodes order waiters alike; "" on one node, where the script scores by arrival.
+     */
     private final String score;
     private final long waitNanos;
     private final long deadline;
@@ -55,7 +58,7 @@ final class AcquireOp implements Clockwork.Item {
         this.token = engine.tokens.next();
         this.waitNanos = waitNanos;
         this.member = waitNanos > 0 ? engine.waiterMember(token, lock.leaseArg()) : "";
-        this.score = waitNanos > 0 && engine.nodes.size() > 1 ? Long.toString(System.currentTimeMillis()) : "";
+        this.score = waitNanos > 0 && engine.nodes.size() > 1 ? Long.toString(epochMicros()) : "";
         this.deadline = engine.ticker.nanos() + waitNanos;
     }
 
@@ -366,5 +369,11 @@ final class AcquireOp implements Clockwork.Item {
         } catch (RuntimeException e) {
             // best effort: the waiter entry and any grant expire by themselves
         }
+    }
+
+    /** The wall clock in µs since the epoch (the queue score's unit). */
+    private static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 }

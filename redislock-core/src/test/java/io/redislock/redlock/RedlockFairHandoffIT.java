@@ -39,7 +39,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         Lease first = holder.lock(name).acquire(Duration.ofSeconds(5));
         List<CompletableFuture<Lease>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            nextMillisecond(); // distinct scores (ms), so arrival order is the queue order
+            nextMillisecond(); // distinct scores, so arrival order is the queue order
             waiting.add(queue(others.get(i), name, i + 1));
         }
         List<Object> order = servers.get(0).command("ZRANGE", "{" + name + "}:waiters", "0", "-1") instanceof List<?> l
@@ -271,7 +271,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         RedisServer node = servers.get(0);
         block(0, name);
         String script = script("acquire");
-        long hourAhead = System.currentTimeMillis() + 3_600_000L;
+        long hourAhead = (System.currentTimeMillis() + 3_600_000L) * 1000L; // scores are in µs
         for (String[] waiter : new String[][] {{"ahead", Long.toString(hourAhead)}, {"behind", "1000"}}) {
             List<?> reply = (List<?>) node.command("EVAL", script, "3", name, fenceKey(name), "{" + name + "}:waiters",
                     waiter[0] + "-token", "30000", "redislock:wake:none " + waiter[0] + "-token 30000", "60000", "0",
@@ -279,12 +279,12 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
             assertThat(reply.get(0)).as("refused and queued").isEqualTo(0L);
         }
         List<?> time = (List<?>) node.command("TIME");
-        long nodeMillis = Long.parseLong((String) time.get(0)) * 1000L;
+        long nodeMicros = Long.parseLong((String) time.get(0)) * 1_000_000L + Long.parseLong((String) time.get(1));
         double ahead = Double.parseDouble((String) node.command("ZSCORE", "{" + name + "}:waiters",
                 "redislock:wake:none ahead-token 30000"));
         double behind = Double.parseDouble((String) node.command("ZSCORE", "{" + name + "}:waiters",
                 "redislock:wake:none behind-token 30000"));
-        assertThat(ahead).as("score of a client an hour ahead").isLessThanOrEqualTo(nodeMillis + 1000.0);
+        assertThat(ahead).as("score of a client an hour ahead").isLessThanOrEqualTo(nodeMicros + 1_000_000.0);
         assertThat(behind).as("a client's earlier score is kept").isEqualTo(1000.0);
         node.command("DEL", "{" + name + "}:waiters");
         unblock(0, name);

@@ -1,7 +1,7 @@
 -- acquire.lua: grant the lock to one owner token, atomically with its fencing token.
 -- KEYS[1] lock key: a plain string holding the owner token, with a PX expiry (none in no-expiry mode)
 -- KEYS[2] fencing counter: kept a day after the last grant (see next_fence)
--- KEYS[3] waiters: sorted set, member "<wake channel> <token> <lease ms>", score = first registration (ms)
+-- KEYS[3] waiters: sorted set, member "<wake channel> <token> <lease ms>", score = first registration (µs, see queue)
 -- ARGV[1] owner token
 -- ARGV[2] lease in ms; "0" = no expiry (SETNX mode, explicit opt-in)
 -- ARGV[3] waiter member to register when the lock is taken; "" = do not register
@@ -9,7 +9,7 @@
 -- ARGV[5] "1" = every fencing token is max(counter + 1, the server's TIME in µs) (single node); "0" = INCR,
 --         floored at TIME only when the counter is missing (Redlock: the write-back keeps a majority's
 --         counters monotonic)
--- ARGV[6] the waiter's queue score (ms) chosen by the client, the same on every node, so that all nodes
+-- ARGV[6] the waiter's queue score (µs) chosen by the client, the same on every node, so that all nodes
 --         of a Redlock order their waiters alike (capped at the server's TIME); absent or "" = the
 --         server's TIME (one node)
 -- Returns {1, fencing token} when granted, also when KEYS[1] already holds ARGV[1] (a retried call, or
@@ -65,15 +65,23 @@ local function next_fence(lease)
 end
 
 -- queue is the same text in acquire.lua and release.lua; ScriptsTest keeps the two copies identical.
--- Registers a waiter member in KEYS[3] (kept at least keep ms). A client's own score (Redlock) orders the
--- waiters alike on every node; it is never later than this node's time, so a client whose clock runs
--- ahead is not queued behind waiters that came after it.
+-- Registers a waiter member in KEYS[3] (kept at least keep ms), scored in µs. One node (no own score): the
+-- node's TIME, but after every waiter already queued, so waiters are served in the order they registered,
+-- also when several register within one tick of the clock or the clock steps back (equal scores would
+-- order them by member, i.e. by client, the same clients first every time). Redlock: a client's own score
+-- orders the waiters alike on every node; it is never later than this node's time, so a client whose
+-- clock runs ahead is not queued behind waiters that came after it.
 local function queue(member, own, keep)
   local t = redis.call('TIME')
-  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local score = tonumber(t[1]) * 1000000 + tonumber(t[2])
   own = tonumber(own or '')
-  if own and own < score then score = own end
-  redis.call('ZADD', KEYS[3], 'NX', score, member)
+  if own then
+    if own < score then score = own end
+  else
+    local last = tonumber(redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')[2] or '')
+    if last and last >= score then score = last + 1 end
+  end
+  redis.call('ZADD', KEYS[3], 'NX', string.format('%.0f', score), member)
   keep = tonumber(keep) or 0
   if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
 end

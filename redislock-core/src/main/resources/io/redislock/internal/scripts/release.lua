@@ -16,7 +16,7 @@
 --         (see queue) and keeps the share (returns 2) if no older waiter is queued; else the share goes
 --         to the oldest waiter. Without this, each node would hand its share of a split vote to a different
 --         waiter, and the split could repeat for many rounds.
--- ARGV[7] the caller's queue score (ms), with ARGV[6]
+-- ARGV[7] the caller's queue score (µs), with ARGV[6]
 -- ARGV[8] how long (ms) the waiters set is kept after that registration, with ARGV[6]
 -- ARGV[9] the longest time (ms) a kept share may stay until the caller's next round renews it, with
 --         ARGV[6]: bounds what a waiter that dies between rounds leaves behind. The share is also kept
@@ -75,15 +75,23 @@ local function next_fence(lease)
 end
 
 -- queue is the same text in acquire.lua and release.lua; ScriptsTest keeps the two copies identical.
--- Registers a waiter member in KEYS[3] (kept at least keep ms). A client's own score (Redlock) orders the
--- waiters alike on every node; it is never later than this node's time, so a client whose clock runs
--- ahead is not queued behind waiters that came after it.
+-- Registers a waiter member in KEYS[3] (kept at least keep ms), scored in µs. One node (no own score): the
+-- node's TIME, but after every waiter already queued, so waiters are served in the order they registered,
+-- also when several register within one tick of the clock or the clock steps back (equal scores would
+-- order them by member, i.e. by client, the same clients first every time). Redlock: a client's own score
+-- orders the waiters alike on every node; it is never later than this node's time, so a client whose
+-- clock runs ahead is not queued behind waiters that came after it.
 local function queue(member, own, keep)
   local t = redis.call('TIME')
-  local score = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local score = tonumber(t[1]) * 1000000 + tonumber(t[2])
   own = tonumber(own or '')
-  if own and own < score then score = own end
-  redis.call('ZADD', KEYS[3], 'NX', score, member)
+  if own then
+    if own < score then score = own end
+  else
+    local last = tonumber(redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')[2] or '')
+    if last and last >= score then score = last + 1 end
+  end
+  redis.call('ZADD', KEYS[3], 'NX', string.format('%.0f', score), member)
   keep = tonumber(keep) or 0
   if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
 end
