@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -45,13 +46,32 @@ final class Bounded {
      * @throws RuntimeException the call's own failure
      */
     static <T> T get(CompletableFuture<T> f, Duration bound, String what) throws InterruptedException {
+        return get(f, bound, what, null);
+    }
+
+    /**
+     * Waits for a result that must be given back if nobody takes it (an acquired lease): when the wait ends
+     * by interrupt or bound but the call completed before it could be cancelled, its result goes to
+     * {@code giveBack}.
+     *
+     * @param f the call
+     * @param bound the longest wait
+     * @param what the call, for the message (e.g. "acquiring lock 'x'")
+     * @param giveBack receives a result that arrived as the wait ended; null = none
+     * @return the result
+     * @throws InterruptedException if interrupted (the call is cancelled)
+     * @throws LockUnavailableException if the bound passed (the call is cancelled)
+     * @throws RuntimeException the call's own failure
+     */
+    static <T> T get(CompletableFuture<T> f, Duration bound, String what, Consumer<? super T> giveBack)
+            throws InterruptedException {
         try {
             return f.get(bound.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            f.cancel(false);
+            cancel(f, giveBack);
             throw e;
         } catch (TimeoutException e) {
-            f.cancel(false);
+            cancel(f, giveBack);
             throw new LockUnavailableException(what + " did not complete within " + Durations.format(bound)
                     + "; is Redis reachable?", null);
         } catch (ExecutionException e) {
@@ -68,6 +88,17 @@ final class Bounded {
             throw new IllegalStateException(c);
         } catch (CancellationException e) {
             throw new LockUnavailableException(what + " was cancelled", e);
+        }
+    }
+
+    /** Cancels a call; if it completed first (cancel lost the race), hands its result to giveBack. */
+    private static <T> void cancel(CompletableFuture<T> f, Consumer<? super T> giveBack) {
+        if (!f.cancel(false) && giveBack != null) {
+            f.whenComplete((result, failure) -> {
+                if (result != null) {
+                    giveBack.accept(result);
+                }
+            });
         }
     }
 

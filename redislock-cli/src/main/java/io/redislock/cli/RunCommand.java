@@ -162,7 +162,8 @@ public final class RunCommand implements Callable<Integer> {
     private Lease acquire(DistributedLock lock, Duration callBound) throws InterruptedException {
         String what = "acquiring lock '" + name + "'";
         if (wait.isZero()) {
-            Optional<Lease> got = Bounded.get(Bounded.start(lock::tryAcquireAsync, what), callBound, what);
+            Optional<Lease> got = Bounded.get(Bounded.start(lock::tryAcquireAsync, what), callBound, what,
+                    late -> late.ifPresent(RunCommand::releaseQuietly));
             if (Thread.interrupted()) {
                 got.ifPresent(RunCommand::releaseQuietly);
                 throw new InterruptedException("signal while acquiring");
@@ -170,7 +171,9 @@ public final class RunCommand implements Callable<Integer> {
             return got.orElse(null);
         }
         try {
-            return Bounded.get(Bounded.start(() -> lock.acquireAsync(wait), what), wait.plus(callBound), what);
+            // a lease granted just as a signal or the bound ended the wait is given back (cancel comes too late)
+            return Bounded.get(Bounded.start(() -> lock.acquireAsync(wait), what), wait.plus(callBound), what,
+                    RunCommand::releaseQuietly);
         } catch (LockTimeoutException e) {
             return null;
         }
