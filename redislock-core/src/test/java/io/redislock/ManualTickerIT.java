@@ -51,6 +51,27 @@ class ManualTickerIT {
     }
 
     @Test
+    void aLeaseLostWhileARenewalWasUnderWayAndThisProcessDidNotRunSaysSo(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get)
+                .commandTimeout(Duration.ofSeconds(10)).build())) {
+            Lease lease = c.lock("ticker-in-flight", LockOptions.builder().lease(Duration.ofSeconds(3)).build())
+                    .acquire(Duration.ofSeconds(5));
+            redis.pause();
+            try {
+                now.addAndGet(Duration.ofMillis(1_100).toNanos()); // a renewal is due: sent, not answered
+                Thread.sleep(1_500); // the watchdog looks again within a second of real time
+                now.addAndGet(Duration.ofMillis(3_000).toNanos()); // then this process stopped past the deadline
+                LeaseLostEvent ev = lease.lost().get(8, TimeUnit.SECONDS);
+                assertThat(ev.reason()).isEqualTo(LeaseLostEvent.Reason.RENEWAL_FAILED);
+                assertThat(ev.detail()).contains("one was under way, and this check ran 1132 ms after the deadline:"
+                        + " this process did not run").doesNotContain("unreachable");
+            } finally {
+                redis.resume();
+            }
+        }
+    }
+
+    @Test
     void renewalMovesTheDeadlineOnTheTicker(RedisServer redis) throws Exception {
         try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get).build())) {
             LockOptions o = LockOptions.builder().lease(Duration.ofSeconds(3)).build();

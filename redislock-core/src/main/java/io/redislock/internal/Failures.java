@@ -169,14 +169,18 @@ final class Failures {
 
     /**
      * A failure as a short text without secrets: a timeout or a failed connect by its message alone (with
-     * the connect's root cause, e.g. "Unable to connect to h:1: Connection refused"), anything else with its
-     * class name, which says more than its message.
+     * the connect's root cause, e.g. "Unable to connect to h:1: Connection refused"), an error reply by its
+     * text ("WRONGPASS invalid username-password pair ..."), anything else with its class name, which says
+     * more than its message.
      */
     static String describe(Throwable t) {
         Throwable c = Futures.unwrap(t);
         String m = text(c);
         if (timeout(c)) {
             return m.isEmpty() ? "timed out" : m;
+        }
+        if (c instanceof io.lettuce.core.RedisCommandExecutionException && !m.isEmpty()) {
+            return m;
         }
         if (c instanceof io.lettuce.core.RedisConnectionException) {
             String root = text(rootCause(c));

@@ -223,12 +223,21 @@ final class LeaseImpl implements Lease, Clockwork.Item {
      * @return why renewals kept failing: none was sent (this process was not running), else the refused
      *     credentials if that is known, else the last renewal's error reply, else "unreachable or slow"
      */
+    private static final String PAUSES = "stopped with Ctrl-Z or SIGSTOP, or paused by a long GC or its host";
+
     private String whyNoRenewal(long now) {
         long late = now - renewAt;
-        if (!renewing && late > Math.max(leaseNanos / 3, TimeUnit.MILLISECONDS.toNanos(100))) {
+        long tooLate = Math.max(leaseNanos / 3, TimeUnit.MILLISECONDS.toNanos(100));
+        if (!renewing && late > tooLate) {
             // a renewal is due every lease/3 and retried every lease/10: none was even sent for this long
             return "none was sent for " + java.time.Duration.ofNanos(late).toMillis() + " ms after it was due: this"
-                    + " process did not run (stopped with Ctrl-Z or SIGSTOP, or paused by a long GC or its host)";
+                    + " process did not run (" + PAUSES + ")";
+        }
+        long checkedLate = now - validUntil;
+        if (renewing && checkedLate > tooLate) {
+            // the one in flight may have been held up here too: this check itself ran that late
+            return "one was under way, and this check ran " + java.time.Duration.ofNanos(checkedLate).toMillis()
+                    + " ms after the deadline: this process did not run (" + PAUSES + ")";
         }
         String reply = renewalRefused;
         if (reply == null) {
@@ -288,19 +297,30 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         if (releasing != null && !releasing.isCompletedExceptionally()) {
             return releasing;
         }
+        CompletableFuture<Void> leaving = null;
         if (validAtRelease == null) {
             boolean wasHeld = state.compareAndSet(HELD, RELEASED);
             validAtRelease = wasHeld && (!expiring || engine.ticker.nanos() < validUntil);
             if (wasHeld) {
                 engine.clock.cancel(this);
+                // a client that closes meanwhile finds this lease in `live` or this release among its cleanups,
+                // and waits for it (seen: a lease handed over just as a signal ended its wait, given back
+                // from the callback thread while the CLI closed the client, was never sent)
+                leaving = engine.order.track(new CompletableFuture<>());
                 engine.live.remove(this);
             }
         }
         boolean valid = validAtRelease;
-        CompletableFuture<LockEngine.Round> call = engine.release(lock, token, grantCalls);
+        CompletableFuture<LockEngine.Round> call;
+        try {
+            call = engine.release(lock, token, grantCalls); // its calls are tracked from here on
+        } finally {
+            if (leaving != null) {
+                leaving.complete(null);
+            }
+        }
         if (!valid) {
             // lost or expired, as known here: the answer is false whatever Redis says (or whether it answers)
-            engine.order.track(call);
             releasing = CompletableFuture.completedFuture(false);
             return releasing;
         }

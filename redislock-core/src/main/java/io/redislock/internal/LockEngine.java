@@ -410,11 +410,17 @@ public final class LockEngine implements AutoCloseable {
         return new Round(Outcome.UNKNOWN, null);
     }
 
-    /** Compare-and-delete on all nodes, waking one waiter. */
+    /**
+     * Compare-and-delete on all nodes, waking one waiter. Every node's call counts as a cleanup under way
+     * until it is answered: closing the client waits for it (a release returns at a majority).
+     */
     CompletableFuture<Round> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
         Fanout<Long> f = Fanout.<Long>start(nodes, quorum, options.commandTimeout().toNanos(),
                 n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after, false);
+        for (CompletableFuture<?> call : f.raw()) {
+            order.track(call);
+        }
         if (nodes.size() > 1) {
             // a release returns at a majority; on a slower node it may still wait for the grant's reply. This
             // client's next round on the lock is sent after it there, or it would find the old token and refuse
