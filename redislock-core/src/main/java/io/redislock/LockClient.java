@@ -229,7 +229,8 @@ public final class LockClient implements AutoCloseable {
 
     /**
      * Releases every lease still held (their holders are told, reason {@code CLIENT_CLOSED}), ends waits,
-     * and closes the connections. Idempotent.
+     * waits for the releases and cleanups under way (also those of leases released just before, on nodes
+     * that have not answered yet), at most the command timeout, and closes the connections. Idempotent.
      */
     @Override
     public void close() {
