@@ -37,6 +37,8 @@ final class Fanout<T> {
     private final boolean refusedEarly;
     private final CompletableFuture<Fanout<T>> done = new CompletableFuture<>();
     private final List<CompletableFuture<?>> raw = new java.util.ArrayList<>();
+    /** Per node: completes once the call was handed to the connection (later, for a call chained after another). */
+    private final List<CompletableFuture<?>> sent = new java.util.ArrayList<>();
     private int yes;
     private int settled;
     private int failed;
@@ -85,13 +87,16 @@ final class Fanout<T> {
             RedisNode node = nodes.get(i);
             CompletableFuture<T> call;
             if (after != null && !after.get(i).isDone()) {
-                call = after.get(i).handle((r, e) -> null).thenCompose(x -> op.apply(node));
+                CompletableFuture<CompletableFuture<T>> handed = after.get(i).handle((r, e) -> op.apply(node));
+                f.sent.add(handed);
+                call = handed.thenCompose(c -> c);
             } else {
                 try {
                     call = op.apply(node);
                 } catch (RuntimeException e) {
                     call = CompletableFuture.failedFuture(e);
                 }
+                f.sent.add(CallOrder.DONE);
             }
             f.raw.add(call);
         }
@@ -132,6 +137,17 @@ final class Fanout<T> {
      */
     List<CompletableFuture<?>> raw() {
         return raw;
+    }
+
+    /**
+     * Per node, in node order: completes once that node's call was handed to its connection (at once, or
+     * after the call it was chained after). Once handed over, a call is written before a later close of the
+     * connection.
+     *
+     * @return the futures
+     */
+    List<CompletableFuture<?>> sent() {
+        return sent;
     }
 
     /** The round's time is up: every node still pending counts as failed. */

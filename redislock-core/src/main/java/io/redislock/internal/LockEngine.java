@@ -310,9 +310,10 @@ public final class LockEngine implements AutoCloseable {
     }
 
     /**
-     * Completes when every node's wake-up subscription has settled (or failed), at the latest after
-     * {@code boundNanos}: a node whose subscription hangs must not slow every waiting acquisition, and a
-     * wake-up it misses is covered by the backoff retries.
+     * Completes when every node's wake-up subscription has settled (or failed), or once a majority has and
+     * the rest had the per-node timeout more, at the latest after {@code boundNanos}: a node whose
+     * subscription hangs must not slow every waiting acquisition (a wake-up needs a majority of the nodes'
+     * messages), and a wake-up it misses is covered by the backoff retries.
      */
     CompletableFuture<Void> subscriptionsSettled(long boundNanos) {
         CompletableFuture<?>[] fs = new CompletableFuture<?>[nodes.size()];
@@ -324,9 +325,20 @@ public final class LockEngine implements AutoCloseable {
         if (allDone) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.allOf(fs)
-                .handle((v, e) -> (Void) null)
-                .completeOnTimeout(null, boundNanos, TimeUnit.NANOSECONDS);
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        long rest = Math.min(boundNanos, options.nodeTimeout().toNanos());
+        for (CompletableFuture<?> f : fs) {
+            f.whenComplete((v, e) -> {
+                int n = done.incrementAndGet();
+                if (n == fs.length) {
+                    settled.complete(null);
+                } else if (n == quorum) {
+                    settled.completeOnTimeout(null, rest, TimeUnit.NANOSECONDS);
+                }
+            });
+        }
+        return settled.completeOnTimeout(null, boundNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -411,15 +423,18 @@ public final class LockEngine implements AutoCloseable {
     }
 
     /**
-     * Compare-and-delete on all nodes, waking one waiter. Every node's call counts as a cleanup under way
-     * until it is answered: closing the client waits for it (a release returns at a majority).
+     * Compare-and-delete on all nodes, waking one waiter. A node's call that waits for an earlier call there
+     * (a grant not answered yet) counts as a cleanup under way until it is sent: closing the client waits for
+     * that (a release returns at a majority), but not for the answers of a hung node.
      */
     CompletableFuture<Round> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
         Fanout<Long> f = Fanout.<Long>start(nodes, quorum, options.commandTimeout().toNanos(),
                 n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after, false);
-        for (CompletableFuture<?> call : f.raw()) {
-            order.track(call);
+        for (CompletableFuture<?> sending : f.sent()) {
+            if (!sending.isDone()) {
+                order.track(sending);
+            }
         }
         if (nodes.size() > 1) {
             // a release returns at a majority; on a slower node it may still wait for the grant's reply. This
