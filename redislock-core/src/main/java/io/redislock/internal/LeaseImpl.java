@@ -313,7 +313,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         boolean valid = validAtRelease;
         CompletableFuture<LockEngine.Round> call;
         try {
-            call = engine.release(lock, token, grantCalls); // its calls are tracked from here on
+            call = engine.release(lock, token, grantCalls); // sent, or tracked until sent, from here on
         } finally {
             if (leaving != null) {
                 leaving.complete(null);
