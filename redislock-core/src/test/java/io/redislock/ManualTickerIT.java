@@ -72,6 +72,41 @@ class ManualTickerIT {
     }
 
     @Test
+    void aRenewalRefusedAfterTheDeadlineSaysTheKeyMostLikelyExpiredRatherThanThatItWasDeleted(RedisServer redis)
+            throws Exception {
+        AtomicLong watchdogReads = new AtomicLong();
+        Ticker ticker = () -> {
+            if (Thread.currentThread().getName().startsWith("redislock-clock-")) {
+                watchdogReads.incrementAndGet();
+            }
+            return now.get();
+        };
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(ticker)
+                .commandTimeout(Duration.ofSeconds(10)).build())) {
+            Lease lease = c.lock("ticker-expired", LockOptions.builder().lease(Duration.ofSeconds(3)).build())
+                    .acquire(Duration.ofSeconds(5));
+            redis.command("PEXPIRE", "ticker-expired", "300"); // its TTL runs out in Redis' time while paused
+            redis.pause();
+            try {
+                long reads = watchdogReads.get();
+                now.addAndGet(Duration.ofMillis(1_100).toNanos()); // a renewal is due: sent, not answered
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> watchdogReads.get() > reads);
+                Thread.sleep(400);
+                // the watchdog sent the renewal and parks for a second; this process now "wakes up" past the
+                // deadline and Redis answers the renewal (within its 1 s round timeout): the answer notices the loss
+                now.addAndGet(Duration.ofMillis(3_000).toNanos());
+            } finally {
+                redis.resume();
+            }
+            LeaseLostEvent ev = lease.lost().get(8, TimeUnit.SECONDS);
+            assertThat(ev.reason()).as(ev.detail()).isEqualTo(LeaseLostEvent.Reason.NOT_OWNER);
+            assertThat(ev.detail()).contains("the answer came 1132 ms after the lease's validity deadline, so the key"
+                    + " most likely expired first: this process did not run");
+        }
+    }
+
+    @Test
     void renewalMovesTheDeadlineOnTheTicker(RedisServer redis) throws Exception {
         try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get).build())) {
             LockOptions o = LockOptions.builder().lease(Duration.ofSeconds(3)).build();

@@ -136,8 +136,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
                 validUntil = Math.max(validUntil, engine.validUntil(lease, now));
                 renewAt = now + lease / 3;
             } else if (e == null && round.outcome() == LockEngine.Outcome.NOT_OWNER) {
-                markLost(LeaseLostEvent.Reason.NOT_OWNER,
-                        "the lock key was deleted or now holds another owner's token");
+                markLost(LeaseLostEvent.Reason.NOT_OWNER, notOwner(engine.ticker.nanos()));
                 return;
             } else {
                 // unknown: retry soon, but the deadline stays where it is
@@ -206,8 +205,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
                 return null;
             }
             if (outcome == LockEngine.Outcome.NOT_OWNER) {
-                markLost(LeaseLostEvent.Reason.NOT_OWNER,
-                        "the lock key was deleted or now holds another owner's token");
+                markLost(LeaseLostEvent.Reason.NOT_OWNER, notOwner(engine.ticker.nanos()));
                 throw notHeld("extend");
             }
             if (state.get() != HELD) {
@@ -216,6 +214,24 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             throw new LockUnavailableException("could not extend lock '" + lock.name() + "': "
                     + noAnswer(round.errorReply()) + "; the lease stays valid until its deadline", null);
         });
+    }
+
+    /**
+     * @param answered the ticker reading when the refusal came back
+     * @return why Redis no longer holds this owner's token: an answer after the validity deadline means the
+     *     key most likely expired first (a pause here, or Redis or the network stalled), not that someone
+     *     deleted it
+     */
+    private String notOwner(long answered) {
+        String gone = engine.nodes.size() == 1 ? "the lock key was deleted or now holds another owner's token"
+                : "a majority of the nodes no longer hold this owner's token (deleted, or another owner's)";
+        long late = answered - validUntil;
+        if (late <= 0) {
+            return gone;
+        }
+        return gone + "; the answer came " + java.time.Duration.ofNanos(late).toMillis() + " ms after the lease's"
+                + " validity deadline, so the key most likely expired first: this process did not run ("
+                + PAUSES + "), or Redis or the network stalled, for longer than the lease";
     }
 
     /**
