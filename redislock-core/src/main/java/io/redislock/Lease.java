@@ -54,7 +54,8 @@ public interface Lease extends AutoCloseable {
 
     /**
      * Sets the key's expiry to {@code lease} from now (compare-and-expire on the token); later automatic
-     * renewals use this lease length.
+     * renewals use this lease length. From the moment it is sent, the validity is at most the new lease's
+     * (Redis may apply it even if no answer comes), and it grows only once a majority confirmed it.
      *
      * @param lease the new lease, at least {@link LockOptions#MIN_LEASE}, and at least
      *     {@link LockOptions#MIN_RENEWABLE_LEASE} when the lease is renewed automatically
@@ -66,7 +67,8 @@ public interface Lease extends AutoCloseable {
     void extend(Duration lease);
 
     /**
-     * Async mirror of {@link #extend(Duration)}, failing with the same exception types.
+     * Async mirror of {@link #extend(Duration)}, failing with the same exception types. Cancelling the
+     * future only ends the caller's wait: the call is sent and its effect is recorded all the same.
      *
      * @param lease the new lease
      * @return a future completed when extended
@@ -80,13 +82,16 @@ public interface Lease extends AutoCloseable {
      * @return true if the lock was held until this release; false if it had already been lost or expired
      *     (the work since then was not protected). A loss already known here (reported to
      *     {@link #onLost}, or past the validity deadline) gives false at once, whether or not Redis answers;
-     *     the compare-and-delete is still sent, to free what is left of the lock
+     *     the compare-and-delete is still sent, to free what is left of the lock. A call after one that got no
+     *     answer sends it again; if the key is then gone within the validity, that earlier release removed it
+     *     (true)
      * @throws LockUnavailableException if Redis did not answer (the key will expire by itself)
      */
     boolean release();
 
     /**
-     * Async mirror of {@link #release()}.
+     * Async mirror of {@link #release()}. Cancelling the future only ends the caller's wait: the release goes
+     * on, and other callers get its result.
      *
      * @return a future of the same result
      */

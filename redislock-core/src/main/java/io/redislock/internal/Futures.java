@@ -85,6 +85,23 @@ public final class Futures {
     }
 
     /**
+     * An executor that runs a task in the calling thread when {@code executor} refuses it (shut down after
+     * the client closed, or saturated), so that no result or lost-lease listener is silently dropped.
+     *
+     * @param executor the executor to use while it accepts tasks
+     * @return the wrapper
+     */
+    public static Executor inlineIfRejected(Executor executor) {
+        return task -> {
+            try {
+                executor.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException refused) {
+                task.run();
+            }
+        };
+    }
+
+    /**
      * A copy of {@code f} completed on {@code executor}, so that user callbacks never run on I/O threads.
      * Cancelling the copy cancels {@code f}.
      *
@@ -94,6 +111,26 @@ public final class Futures {
      * @return the copy
      */
     public static <T> CompletableFuture<T> on(CompletableFuture<T> f, Executor executor) {
+        CompletableFuture<T> out = copyOn(f, executor);
+        out.whenComplete((v, e) -> {
+            if (out.isCancelled()) {
+                f.cancel(false);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A copy of {@code f} completed on {@code executor}; cancelling the copy only ends the caller's wait, the
+     * work behind {@code f} goes on (a release or extend already sent cannot be taken back, and what it
+     * changes must still be recorded).
+     *
+     * @param <T> the value type
+     * @param f the source
+     * @param executor where to complete
+     * @return the copy
+     */
+    public static <T> CompletableFuture<T> copyOn(CompletableFuture<T> f, Executor executor) {
         CompletableFuture<T> out = new CompletableFuture<>();
         f.whenCompleteAsync(
                 (v, e) -> {
@@ -104,11 +141,6 @@ public final class Futures {
                     }
                 },
                 executor);
-        out.whenComplete((v, e) -> {
-            if (out.isCancelled()) {
-                f.cancel(false);
-            }
-        });
         return out;
     }
 }

@@ -32,7 +32,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private final java.util.List<CompletableFuture<?>> grantCalls;
     private final CompletableFuture<LeaseLostEvent> lost = new CompletableFuture<>();
     private volatile long leaseNanos;
-    private volatile long validUntil;
+    /** The validity deadline, kept as the smallest one any expiry-setting call in flight could leave. */
+    private final ExpiryLedger expiry;
     private volatile long renewAt;
     private volatile boolean renewing;
     private volatile LeaseLostEvent lostEvent;
@@ -51,7 +52,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         this.expiring = lock.expiring();
         this.autoRenew = lock.options().autoRenew();
         this.leaseNanos = lock.leaseNanos();
-        this.validUntil = expiring ? engine.validUntil(leaseNanos, startNanos) : Long.MAX_VALUE;
+        this.expiry = new ExpiryLedger(expiring ? engine.validUntil(leaseNanos, startNanos) : Long.MAX_VALUE);
         this.renewAt = startNanos + leaseNanos / 3;
     }
 
@@ -80,7 +81,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
 
     @Override
     public boolean isHeld() {
-        return state.get() == HELD && (!expiring || engine.ticker.nanos() < validUntil);
+        return state.get() == HELD && (!expiring || engine.ticker.nanos() < expiry.validUntil());
     }
 
     @Override
@@ -91,7 +92,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         if (!expiring) {
             return Duration.ofNanos(Long.MAX_VALUE);
         }
-        long left = validUntil - engine.ticker.nanos();
+        long left = expiry.validUntil() - engine.ticker.nanos();
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
@@ -102,7 +103,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         if (state.get() != HELD) {
             return Long.MAX_VALUE;
         }
-        long v = validUntil;
+        long v = expiry.validUntil();
         return autoRenew && !renewing ? Math.min(renewAt, v) : v;
     }
 
@@ -112,7 +113,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             engine.clock.cancel(this);
             return;
         }
-        if (now >= validUntil) {
+        if (now >= expiry.validUntil()) {
             markLost(autoRenew ? LeaseLostEvent.Reason.RENEWAL_FAILED : LeaseLostEvent.Reason.EXPIRED,
                     autoRenew
                             ? "renewals did not succeed before the validity deadline (" + whyNoRenewal(now) + ")"
@@ -127,14 +128,16 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private void renew(long now) {
         renewing = true;
         long lease = leaseNanos;
+        long seq = expiry.sending(engine.validUntil(lease, now));
         engine.extend(lock, token, lease, now).whenComplete((round, e) -> {
             if (state.get() != HELD) {
                 return;
             }
             if (e == null && round.outcome() == LockEngine.Outcome.OK) {
                 renewalRefused = null;
-                validUntil = Math.max(validUntil, engine.validUntil(lease, now));
+                expiry.confirmed(seq);
                 renewAt = now + lease / 3;
+                renewBeforeDeadline();
             } else if (e == null && round.outcome() == LockEngine.Outcome.NOT_OWNER) {
                 markLost(LeaseLostEvent.Reason.NOT_OWNER, notOwner(engine.ticker.nanos()));
                 return;
@@ -145,7 +148,21 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             }
             renewing = false;
             engine.clock.schedule(this);
+            if (state.get() != HELD) {
+                engine.clock.cancel(this); // released meanwhile: its release's cancel may have come first
+            }
         });
+    }
+
+    /**
+     * Keeps the next renewal at least half the current lease before the deadline, which an extend to a
+     * shorter lease (or a renewal answered before a later call) can move earlier.
+     */
+    private void renewBeforeDeadline() {
+        long latest = expiry.validUntil() - leaseNanos / 2;
+        if (latest < renewAt) {
+            renewAt = latest;
+        }
     }
 
     private void markLost(LeaseLostEvent.Reason reason, String detail) {
@@ -175,7 +192,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
 
     @Override
     public CompletableFuture<Void> extendAsync(Duration lease) {
-        return Futures.on(extendInternal(lease), engine.callbacks);
+        return Futures.copyOn(extendInternal(lease), engine.callbacks);
     }
 
     private CompletableFuture<Void> extendInternal(Duration lease) {
@@ -195,12 +212,19 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         }
         long nanos = lease.toNanos();
         long start = engine.ticker.nanos();
+        // from here on Redis may apply it (even if no answer comes): a shorter lease lowers the deadline now,
+        // and later renewals use the new length
+        leaseNanos = nanos;
+        long seq = expiry.sending(engine.validUntil(nanos, start));
+        renewBeforeDeadline();
+        engine.clock.schedule(this);
         return engine.extend(lock, token, nanos, start).thenApply(round -> {
             LockEngine.Outcome outcome = round.outcome();
             if (outcome == LockEngine.Outcome.OK && state.get() == HELD) {
-                leaseNanos = nanos;
-                validUntil = engine.validUntil(nanos, start);
-                renewAt = start + nanos / 3;
+                if (expiry.confirmed(seq)) {
+                    renewAt = start + nanos / 3;
+                }
+                renewBeforeDeadline();
                 engine.clock.schedule(this);
                 return null;
             }
@@ -225,7 +249,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private String notOwner(long answered) {
         String gone = engine.nodes.size() == 1 ? "the lock key was deleted or now holds another owner's token"
                 : "a majority of the nodes no longer hold this owner's token (deleted, or another owner's)";
-        long late = answered - validUntil;
+        long late = answered - expiry.validUntil();
         if (late <= 0) {
             return gone;
         }
@@ -249,7 +273,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             return "none was sent for " + java.time.Duration.ofNanos(late).toMillis() + " ms after it was due: this"
                     + " process did not run (" + PAUSES + ")";
         }
-        long checkedLate = now - validUntil;
+        long checkedLate = now - expiry.validUntil();
         if (renewing && checkedLate > tooLate) {
             // the one in flight may have been held up here too: this check itself ran that late
             return "one was under way, and this check ran " + java.time.Duration.ofNanos(checkedLate).toMillis()
@@ -306,17 +330,18 @@ final class LeaseImpl implements Lease, Clockwork.Item {
 
     @Override
     public CompletableFuture<Boolean> releaseAsync() {
-        return Futures.on(releaseInternal(), engine.callbacks);
+        return Futures.copyOn(releaseInternal(), engine.callbacks);
     }
 
     private synchronized CompletableFuture<Boolean> releaseInternal() {
         if (releasing != null && !releasing.isCompletedExceptionally()) {
             return releasing;
         }
+        boolean resent = releasing != null; // the last one got no answer: Redis may have applied it
         CompletableFuture<Void> leaving = null;
         if (validAtRelease == null) {
             boolean wasHeld = state.compareAndSet(HELD, RELEASED);
-            validAtRelease = wasHeld && (!expiring || engine.ticker.nanos() < validUntil);
+            validAtRelease = wasHeld && (!expiring || engine.ticker.nanos() < expiry.validUntil());
             if (wasHeld) {
                 engine.clock.cancel(this);
                 // a client that closes meanwhile finds this lease in `live` or this release among its cleanups,
@@ -345,7 +370,13 @@ final class LeaseImpl implements Lease, Clockwork.Item {
                 throw new LockUnavailableException("could not release lock '" + lock.name() + "': "
                         + noAnswer(round.errorReply()) + "; it will expire by itself after its lease", null);
             }
-            return valid && round.outcome() == LockEngine.Outcome.OK;
+            if (round.outcome() == LockEngine.Outcome.OK) {
+                return true;
+            }
+            // gone: if an earlier release got no answer and this answer still came within the validity, only
+            // that release (or an operator's force-release) can have removed the key; after the deadline the
+            // key may have expired first
+            return resent && engine.ticker.nanos() < expiry.validUntil();
         });
         return releasing;
     }
@@ -369,11 +400,19 @@ final class LeaseImpl implements Lease, Clockwork.Item {
 
     /** Client shutdown: release in Redis and tell the holder. */
     CompletableFuture<Boolean> closeByClient() {
-        CompletableFuture<Boolean> f = releaseInternal().exceptionally(e -> false);
-        LeaseLostEvent ev = new LeaseLostEvent(lock.name(), token, fence, LeaseLostEvent.Reason.CLIENT_CLOSED,
-                "the LockClient was closed while the lease was held");
-        lostEvent = ev;
-        lost.complete(ev);
+        CompletableFuture<Boolean> f;
+        boolean endedHere;
+        synchronized (this) {
+            boolean first = validAtRelease == null;
+            f = releaseInternal().exceptionally(e -> false);
+            endedHere = first && state.get() == RELEASED; // not released by its holder, nor lost, before
+        }
+        if (endedHere) {
+            LeaseLostEvent ev = new LeaseLostEvent(lock.name(), token, fence, LeaseLostEvent.Reason.CLIENT_CLOSED,
+                    "the LockClient was closed while the lease was held");
+            lostEvent = ev;
+            lost.complete(ev);
+        }
         return f;
     }
 

@@ -61,7 +61,7 @@ public final class LockEngine implements AutoCloseable {
         this.options = options;
         this.ticker = options.ticker();
         if (options.callbackExecutor() != null) {
-            this.callbacks = options.callbackExecutor();
+            this.callbacks = Futures.inlineIfRejected(options.callbackExecutor());
             this.ownCallbacks = null;
         } else {
             java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -70,7 +70,7 @@ public final class LockEngine implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            this.callbacks = ownCallbacks;
+            this.callbacks = Futures.inlineIfRejected(ownCallbacks);
         }
         this.resources = resources;
         this.wakeChannel = "redislock:wake:" + tokens.clientId;

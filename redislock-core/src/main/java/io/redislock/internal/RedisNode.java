@@ -46,6 +46,7 @@ final class RedisNode implements AutoCloseable {
     /** Written under the mutex; volatile for the connection listener, which must not wait for the mutex. */
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private CompletableFuture<Void> subscribed;
+    private Object subscribeAttempt; // guarded by mutex: the current subscription attempt
     private long lastSubscribeAttempt;
     private volatile boolean closed;
     /** Disconnects seen on this node's connections (a restart during a handshake makes its uptime stale). */
@@ -398,6 +399,15 @@ final class RedisNode implements AutoCloseable {
                 return subscribed;
             }
             lastSubscribeAttempt = now;
+            // a connection of an earlier attempt that failed or timed out is given up, so that no two
+            // connections deliver the same wake-ups (one vote counted twice) and none is left open
+            StatefulRedisPubSubConnection<String, String> stale = pubsub;
+            pubsub = null;
+            if (stale != null) {
+                stale.closeAsync();
+            }
+            Object attempt = new Object();
+            subscribeAttempt = attempt;
             CompletableFuture<Void> s = client.connectPubSubAsync(StringCodec.UTF8, uri)
                     .toCompletableFuture()
                     .thenCompose(p -> {
@@ -405,6 +415,11 @@ final class RedisNode implements AutoCloseable {
                             if (closed) {
                                 p.closeAsync();
                                 return CompletableFuture.<Void>completedFuture(null);
+                            }
+                            if (subscribeAttempt != attempt) {
+                                p.closeAsync(); // connected after its attempt timed out and a newer one began
+                                return CompletableFuture.<Void>failedFuture(new java.util.concurrent.TimeoutException(
+                                        "connected after the subscription attempt had timed out"));
                             }
                             pubsub = p;
                         }
