@@ -146,6 +146,7 @@ public final class LockClient implements AutoCloseable {
      * @param name the lock name
      * @param keyPrefix the key prefix it was taken with ("" by default)
      * @return the snapshot
+     * @throws IllegalStateException if the client is closed
      * @throws LockUnavailableException if Redis (a majority) did not answer
      */
     public LockInfo status(String name, String keyPrefix) {
@@ -170,6 +171,7 @@ public final class LockClient implements AutoCloseable {
      * @param namePattern a glob such as {@code *} or {@code job-*}
      * @param keyPrefix the key prefix
      * @return snapshots, sorted by name
+     * @throws IllegalStateException if the client is closed
      * @throws LockUnavailableException if Redis (a majority) did not answer, or refused to let a lock be read
      *     (e.g. NOPERM: an ACL user without access to the keys)
      */
@@ -195,6 +197,7 @@ public final class LockClient implements AutoCloseable {
      * @param name the lock name
      * @param keyPrefix the key prefix
      * @return how many nodes held it
+     * @throws IllegalStateException if the client is closed
      * @throws LockUnavailableException if Redis (a majority) did not answer
      */
     public int forceRelease(String name, String keyPrefix) {

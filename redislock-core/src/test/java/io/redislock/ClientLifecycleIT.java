@@ -1,6 +1,7 @@
 package io.redislock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -89,5 +90,32 @@ class ClientLifecycleIT {
                         && !n.equals("CompletableFutureDelayScheduler"))
                 .sorted()
                 .collect(Collectors.toList());
+    }
+
+    @Test
+    void callsAfterCloseEndAtOnceWithAResultOrATypedFailure(RedisServer redis) throws Exception {
+        LockClient c = LockClient.create(redis.uri());
+        Lease held = c.lock("after-close").acquire(Duration.ofSeconds(5));
+        c.close();
+        assertThat(held.releaseAsync().get(5, TimeUnit.SECONDS)).as("the close released it").isTrue();
+        assertThat(held.extendAsync(Duration.ofSeconds(5))).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(LockLostException.class);
+        assertThatThrownBy(() -> c.status("after-close", "")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> c.listAsync("*", "")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> c.forceRelease("after-close", "")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anApplicationCallbackExecutorShutDownFirstDoesNotStrandResults(RedisServer redis) throws Exception {
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).callbackExecutor(ex)
+                .build())) {
+            Lease held = c.lock("executor-gone").acquire(Duration.ofSeconds(5));
+            ex.shutdown();
+            assertThat(held.releaseAsync().get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(c.statusAsync("executor-gone", "").get(5, TimeUnit.SECONDS).held()).isFalse();
+        }
     }
 }

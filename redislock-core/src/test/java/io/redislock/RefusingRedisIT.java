@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,6 +84,38 @@ class RefusingRedisIT {
             assertThatThrownBy(() -> client.lock("acl-inside").acquire(Duration.ofSeconds(30)))
                     .isInstanceOf(LockUnavailableException.class).hasMessageContaining("replied with an error");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void aUserWithoutTheWakeChannelsReleasesNormallyAndItsWaitersGetTheLockByRetrying(RedisServer redis)
+            throws Exception {
+        // Redis 7's default for new users (acl-pubsub-default resetchannels): no channel at all
+        redis.command("ACL", "SETUSER", "nochannels", "on", ">pw", "~*", "resetchannels", "+@all");
+        String uri = "redis://nochannels:pw@127.0.0.1:" + redis.port();
+        try (LockClient a = LockClient.create(uri); LockClient b = LockClient.create(uri)) {
+            Lease held = a.lock("no-channels").acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> waiting = b.lock("no-channels").acquireAsync(Duration.ofSeconds(20));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> redis.command("EXISTS", "{no-channels}:waiters").equals(1L));
+            // the hand-off cannot PUBLISH: the release still happened, and says so
+            assertThat(held.release()).isTrue();
+            held.close(); // no LockLostException
+            try (Lease next = waiting.get(20, TimeUnit.SECONDS)) {
+                assertThat(next.isHeld()).isTrue();
+                assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+            }
+            assertThat(redis.command("EXISTS", "no-channels")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void aPasswordOptionGoesWithTheAclUserOfAUriWithAnEmptyPassword(RedisServer redis) throws Exception {
+        redis.command("ACL", "SETUSER", "alice", "on", ">alicepw", "~*", "&*", "+@all");
+        try (LockClient c = LockClient.create(LockClientOptions.builder()
+                .uris("redis://alice:@127.0.0.1:" + redis.port()).password("alicepw").build())) {
+            assertThat(c.lock("as-alice").tryAcquire()).isPresent();
+            assertThat((String) redis.command("CLIENT", "LIST")).contains("user=alice");
         }
     }
 

@@ -49,10 +49,23 @@ final class AcquireOp implements Clockwork.Item {
     /** Whether onAttempt set the wake threshold for the current round (guarded by this). */
     private boolean thresholdSet;
     private long lastStart; // guarded by this
+    private final long unreachableLimitNanos;
+    /** The start of the first of the rounds in a row that reached no majority, or -1. */
+    private long unreachableSince = -1;
     /** The last round's raw per-node calls; later cleanup is ordered after them. */
     private volatile java.util.List<CompletableFuture<?>> lastRaws;
 
     AcquireOp(LockImpl lock, long waitNanos) {
+        this(lock, waitNanos, 0);
+    }
+
+    /**
+     * @param unreachableLimitNanos when positive, the wait ends with {@link LockUnavailableException} once
+     *     rounds have failed to reach a majority for this long (a wait as long as the lock is held by others,
+     *     that keeps its place in the queue, but not forever on an unreachable Redis); 0 for none
+     */
+    AcquireOp(LockImpl lock, long waitNanos, long unreachableLimitNanos) {
+        this.unreachableLimitNanos = unreachableLimitNanos;
         this.lock = lock;
         this.engine = lock.engine;
         this.token = engine.tokens.next();
@@ -181,7 +194,18 @@ final class AcquireOp implements Clockwork.Item {
         }
         long now = engine.ticker.nanos();
         long hopeless = a.errors().stream().filter(Failures::permanent).count();
-        if (waitNanos == 0 || now >= deadline || hopeless > engine.nodes.size() - engine.quorum) {
+        if (a.answered() < engine.quorum || a.late()) {
+            if (unreachableSince < 0) {
+                synchronized (this) {
+                    unreachableSince = lastStart;
+                }
+            }
+        } else {
+            unreachableSince = -1;
+        }
+        boolean unreachableTooLong = unreachableLimitNanos > 0 && unreachableSince >= 0
+                && now - unreachableSince >= unreachableLimitNanos;
+        if (waitNanos == 0 || now >= deadline || hopeless > engine.nodes.size() - engine.quorum || unreachableTooLong) {
             // (too many nodes refuse for good: wrong password, ACL, another type of value at the key)
             finish(a);
             return;
@@ -217,7 +241,8 @@ final class AcquireOp implements Clockwork.Item {
      * so (fair hand-off): then a retry is only a safety net against a lost message or a holder that died.
      */
     private boolean queuedForGrant(Attempt a) {
-        return !member.isEmpty() && !a.late() && a.answered() >= engine.quorum && "1".equals(lock.grantArg());
+        return !member.isEmpty() && !a.late() && a.answered() >= engine.quorum && "1".equals(lock.grantArg())
+                && engine.wakeUpsReachUs();
     }
 
     /** The safety-net retry delay of a queued waiter: uniform in [maxDelay / 2, maxDelay]. */

@@ -38,6 +38,7 @@ public final class Admin {
      * @return the snapshot
      */
     public CompletableFuture<LockInfo> status(String prefix, String name) {
+        engine.ensureOpen();
         Keys.checkName(name);
         Keys.checkPrefix(prefix);
         return read(prefix, name);
@@ -109,6 +110,7 @@ public final class Admin {
      * @return snapshots of the locks, held or not
      */
     public CompletableFuture<List<LockInfo>> list(String prefix, String namePattern) {
+        engine.ensureOpen();
         Keys.checkPrefix(prefix);
         if (namePattern == null || namePattern.isEmpty()) {
             throw new IllegalArgumentException("pattern must not be empty");
@@ -193,6 +195,7 @@ public final class Admin {
      * @return how many nodes held it
      */
     public CompletableFuture<Integer> forceRelease(String prefix, String name) {
+        engine.ensureOpen();
         Keys.checkName(name);
         Keys.checkPrefix(prefix);
         String[] keys = Keys.of(prefix, name);

@@ -131,8 +131,12 @@ public final class LockEngine implements AutoCloseable {
         List<RedisURI> uris = new ArrayList<>();
         for (String u : options.uris()) {
             RedisURI uri = Uris.toRedisUri(u);
-            if (options.password() != null && !Uris.hasUserInfo(u)) {
-                uri = RedisURI.builder(uri).withPassword(options.password().toCharArray()).build();
+            String user = options.password() == null ? null : Uris.userWithoutPassword(u);
+            if (user != null) {
+                // a URI without a password: none at all, or an ACL user with an empty one (redis://user:@host)
+                uri = user.isEmpty()
+                        ? RedisURI.builder(uri).withPassword(options.password().toCharArray()).build()
+                        : RedisURI.builder(uri).withAuthentication(user, options.password().toCharArray()).build();
             }
             uri.setTimeout(options.commandTimeout());
             RedisClient c = RedisClient.create(res, uri);
@@ -367,6 +371,17 @@ public final class LockEngine implements AutoCloseable {
     /** @return the validity deadline of a grant of {@code leaseNanos} whose round started at {@code start} */
     long validUntil(long leaseNanos, long start) {
         return validUntil(start, leaseNanos, options.driftFactor());
+    }
+
+    /** @return whether a majority of nodes can deliver release messages to this client (subscribed) */
+    boolean wakeUpsReachUs() {
+        int n = 0;
+        for (RedisNode node : nodes) {
+            if (node.subscribedNow()) {
+                n++;
+            }
+        }
+        return n >= quorum;
     }
 
     String waiterMember(String token, String leaseArg) {

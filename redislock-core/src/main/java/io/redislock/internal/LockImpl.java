@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /** A lock handle: name, options and precomputed keys; acquisitions run as {@link AcquireOp}s. */
-final class LockImpl implements DistributedLock {
+final class LockImpl implements DistributedLock, PatientWait {
     final LockEngine engine;
     final String[] keys;
     private final String name;
@@ -81,6 +81,23 @@ final class LockImpl implements DistributedLock {
             return Futures.await(src);
         } catch (InterruptedException e) {
             giveBackIfGranted(src); // granted just as the interrupt cancelled the wait
+            throw e;
+        }
+    }
+
+    @Override
+    public Lease acquireWhileReachable(Duration unreachableLimit, boolean interruptible) throws InterruptedException {
+        engine.ensureOpen();
+        CompletableFuture<LeaseImpl> src =
+                new AcquireOp(this, Checks.MAX.toNanos(), Checks.positive(unreachableLimit, "unreachableLimit").toNanos())
+                        .start();
+        if (!interruptible) {
+            return Futures.join(src);
+        }
+        try {
+            return Futures.await(src);
+        } catch (InterruptedException e) {
+            giveBackIfGranted(src);
             throw e;
         }
     }

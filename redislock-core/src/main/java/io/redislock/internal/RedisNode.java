@@ -47,6 +47,7 @@ final class RedisNode implements AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private CompletableFuture<Void> subscribed;
     private Object subscribeAttempt; // guarded by mutex: the current subscription attempt
+    private volatile boolean subscribeRefusalWarned;
     private long lastSubscribeAttempt;
     private volatile boolean closed;
     /** Disconnects seen on this node's connections (a restart during a handshake makes its uptime stale). */
@@ -385,6 +386,14 @@ final class RedisNode implements AutoCloseable {
                 .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** @return whether this node's wake-up subscription is in place (release messages can reach this client) */
+    boolean subscribedNow() {
+        synchronized (mutex) {
+            CompletableFuture<Void> s = subscribed;
+            return s != null && s.isDone() && !s.isCompletedExceptionally();
+        }
+    }
+
     /** (Re)subscribes to the wake channel if not subscribed; at most one attempt per second. */
     CompletableFuture<Void> ensureSubscribed() {
         synchronized (mutex) {
@@ -437,7 +446,12 @@ final class RedisNode implements AutoCloseable {
                 if (e != null && Failures.authenticationFailed(e)) {
                     authFailure.set(e);
                 }
-                if (e != null) {
+                if (e != null && Failures.errorReply(e) && !subscribeRefusalWarned) {
+                    subscribeRefusalWarned = true;
+                    LOG.warn("redislock: Redis node {} refused the wake-up subscription ({}): waits on it retry with"
+                            + " backoff instead of being woken (an ACL user needs the channels redislock:wake:*)",
+                            display, Failures.replyText(e));
+                } else if (e != null) {
                     LOG.debug("redislock: wake-up subscription to {} failed: {}", display, e.toString());
                 }
             });

@@ -62,13 +62,26 @@ public final class Uris {
     }
 
     /**
-     * Whether a URI carries user info (a password).
+     * Who a password given apart from a URI (an option, {@code REDISLOCK_PASSWORD}) is for.
      *
      * @param uri a checked URI string
-     * @return true if it has {@code user:password@} or {@code :password@}
+     * @return null if the URI carries a password ({@code user:password@}, {@code :password@}, or
+     *     {@code password@} as Lettuce and redis-cli read it); else the ACL user it names with an empty
+     *     password ({@code user:@}), or "" for the default user (no user info at all)
      */
-    public static boolean hasUserInfo(String uri) {
-        return authority(uri).indexOf('@') >= 0;
+    public static String userWithoutPassword(String uri) {
+        String a = authority(uri);
+        int at = a.lastIndexOf('@');
+        if (at < 0) {
+            return "";
+        }
+        String info = a.substring(0, at);
+        int colon = info.indexOf(':');
+        if (colon < 0 || colon < info.length() - 1) {
+            return null;
+        }
+        return java.net.URLDecoder.decode(info.substring(0, colon).replace("+", "%2B"),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

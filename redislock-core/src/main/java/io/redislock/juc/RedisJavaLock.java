@@ -2,8 +2,10 @@ package io.redislock.juc;
 
 import io.redislock.DistributedLock;
 import io.redislock.Lease;
+import io.redislock.LockLostException;
 import io.redislock.LockTimeoutException;
 import io.redislock.internal.Checks;
+import io.redislock.internal.PatientWait;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,11 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * The adapters of one client share which thread holds which lock name ({@link Holds}), so reentrancy
  * holds across the handles of a name, as with Redisson's locks.
  *
- * <p>{@link #lock()} and {@link #lockInterruptibly()} wait as long as the lock is held by others, but fail
- * with {@link io.redislock.LockUnavailableException} when Redis stays unreachable for
- * {@value #UNAVAILABLE_LIMIT_SECONDS} s. {@link #unlock()} throws {@link io.redislock.LockLostException} if the
- * lease was lost while held (the critical section was not protected). {@link #newCondition()} is not
- * supported.
+ * <p>{@link #lock()} and {@link #lockInterruptibly()} wait as long as the lock is held by others, in one
+ * place in the waiters' queue, but fail with {@link io.redislock.LockUnavailableException} when Redis stays
+ * unreachable for {@value #UNAVAILABLE_LIMIT_SECONDS} s. {@link #unlock()} throws {@link LockLostException} if
+ * the lease was lost while held (the critical section was not protected); so does a nested {@code lock()} or
+ * {@code tryLock()} of a thread whose lease is lost (its outer holds must still be unlocked).
+ * {@link #newCondition()} is not supported.
  *
  * <p>Thread-safety: thread-safe; this is the only thread-bound part of the API.
  */
@@ -93,29 +96,41 @@ public final class RedisJavaLock implements Lock {
         holds.byKey.put(new HoldKey(key, Thread.currentThread()), new Hold(local, lease));
     }
 
-    @Override
-    public void lock() {
-        Hold h = mine();
-        if (h != null) {
-            h.count++;
-            return;
+    /**
+     * A nested acquisition: counts, unless the lease this thread holds is no longer held (lost or expired),
+     * which is an error, not success: the caller's critical section is no longer protected.
+     */
+    private boolean reenter(Hold h) {
+        if (h == null) {
+            return false;
         }
-        local.lock();
+        if (!h.lease.isHeld()) {
+            throw new LockLostException("lock '" + lock.name() + "' is held by this thread, but its lease was lost or"
+                    + " expired: the nested acquisition is refused; unlock() the outer holds");
+        }
+        h.count++;
+        return true;
+    }
+
+    /** One wait as long as others hold the lock, in one place in the queue; see {@link PatientWait}. */
+    private Lease acquirePatiently(boolean interruptible) throws InterruptedException {
+        if (lock instanceof PatientWait p) {
+            return p.acquireWhileReachable(CHUNK, interruptible);
+        }
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    held(lock.acquire(CHUNK));
-                    return;
+                    return lock.acquire(CHUNK);
                 } catch (InterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
                     interrupted = true;
                 } catch (LockTimeoutException e) {
                     // still held by another owner: keep waiting
                 }
             }
-        } catch (RuntimeException e) {
-            local.unlock();
-            throw e;
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -124,22 +139,33 @@ public final class RedisJavaLock implements Lock {
     }
 
     @Override
+    public void lock() {
+        if (reenter(mine())) {
+            return;
+        }
+        local.lock();
+        try {
+            held(acquirePatiently(false));
+        } catch (InterruptedException e) {
+            local.unlock(); // acquirePatiently(false) does not throw it
+            throw new IllegalStateException("an uninterruptible wait was interrupted", e);
+        } catch (RuntimeException e) {
+            local.unlock();
+            throw e;
+        }
+    }
+
+    @Override
     public void lockInterruptibly() throws InterruptedException {
-        Hold h = mine();
-        if (h != null) {
-            h.count++;
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (reenter(mine())) {
             return;
         }
         local.lockInterruptibly();
         try {
-            while (true) {
-                try {
-                    held(lock.acquire(CHUNK));
-                    return;
-                } catch (LockTimeoutException e) {
-                    // still held by another owner: keep waiting
-                }
-            }
+            held(acquirePatiently(true));
         } catch (InterruptedException | RuntimeException e) {
             local.unlock();
             throw e;
@@ -148,9 +174,7 @@ public final class RedisJavaLock implements Lock {
 
     @Override
     public boolean tryLock() {
-        Hold h = mine();
-        if (h != null) {
-            h.count++;
+        if (reenter(mine())) {
             return true;
         }
         if (!local.tryLock()) {
@@ -172,9 +196,10 @@ public final class RedisJavaLock implements Lock {
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        Hold h = mine();
-        if (h != null) {
-            h.count++;
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (reenter(mine())) {
             return true;
         }
         // a huge time (Long.MAX_VALUE nanos, or days) is as good as forever: cut it so the deadline cannot overflow

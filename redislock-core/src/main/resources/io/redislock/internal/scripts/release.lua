@@ -21,7 +21,8 @@
 -- ARGV[9] the longest time (ms) a kept share may stay until the caller's next round renews it, with
 --         ARGV[6]: bounds what a waiter that dies between rounds leaves behind. The share is also kept
 --         when every older entry turns out to be a waiter that is gone (no subscriber).
--- A waiter whose channel has no subscriber (its process is gone) is skipped.
+-- A waiter whose channel has no subscriber (its process is gone) is skipped. A PUBLISH that Redis refuses
+-- (an ACL user without the channel) leaves the lock free and the waiter queued: the release still counts.
 -- Returns 1 when this call deleted the lock key, 2 when the caller keeps it (ARGV[6]), 0 otherwise (not
 -- held, or held by another token).
 -- next_fence is the same text in acquire.lua and release.lua (a Redis script cannot call another);
@@ -129,6 +130,12 @@ if requeue and requeue ~= '' and owner == ARGV[1] then
 end
 redis.call('DEL', KEYS[1])
 
+-- puts back a popped waiter entry {member, score}; the set may have gone with its last entry: keep it a minute
+local function requeue_refused(w)
+  redis.call('ZADD', KEYS[3], w[2], w[1])
+  if redis.call('PTTL', KEYS[3]) < 0 then redis.call('PEXPIRE', KEYS[3], 60000) end
+end
+
 local persisted = ARGV[4] ~= '0'
 local handed = false
 for _ = 1, 64 do
@@ -149,14 +156,28 @@ for _ = 1, 64 do
         redis.call('SET', KEYS[1], token)
       end
       local f = next_fence(tonumber(lease))
-      if redis.call('PUBLISH', channel, token .. ' ' .. string.format('%.0f', f) .. ' ' .. KEYS[1]) > 0 then
+      local told = redis.pcall('PUBLISH', channel, token .. ' ' .. string.format('%.0f', f) .. ' ' .. KEYS[1])
+      if type(told) ~= 'number' then
+        -- refused (an ACL without this channel): the waiter cannot be told, nor known to be alive; leave the
+        -- lock free and the waiter first in the queue (waits poll when they cannot subscribe either)
+        redis.call('DEL', KEYS[1])
+        if tonumber(lease) == 0 then persisted = true end
+        requeue_refused(w)
+        break
+      end
+      if told > 0 then
         handed = true
         break
       end
       redis.call('DEL', KEYS[1])
       if tonumber(lease) == 0 then persisted = true end
-    elseif redis.call('PUBLISH', channel, token) > 0 then
-      break
+    else
+      local told = redis.pcall('PUBLISH', channel, token)
+      if type(told) ~= 'number' then
+        requeue_refused(w) -- refused: keep its place, as above
+        break
+      end
+      if told > 0 then break end
     end
   end
 end
