@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.redislock.testing.RedisServer;
 import io.redislock.testing.WithRedis;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,48 @@ class LeaseBookkeepingIT {
                     .isLessThanOrEqualTo(keyLeft + 50);
             assertThat(keyLeft).as("renewals after the extend use its lease").isGreaterThan(30_000);
             lease.release();
+        }
+    }
+
+    @Test
+    void twoThreadsExtendingAtOnceLeaveTheValidityOnTheCallRedisAppliedLast(RedisServer redis) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (LockClient c = LockClient.create(redis.uri())) {
+            Lease lease = c.lock("two-extends", LockOptions.builder().lease(Duration.ofSeconds(5)).autoRenew(false)
+                    .build()).acquire(Duration.ofSeconds(5));
+            List<String> wrong = new java.util.ArrayList<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            for (int i = 0; i < 300 && System.nanoTime() < end; i++) {
+                java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(2);
+                CompletableFuture<Void> shorter = CompletableFuture.runAsync(() -> {
+                    await(go);
+                    lease.extend(Duration.ofSeconds(1));
+                }, pool);
+                CompletableFuture<Void> longer = CompletableFuture.runAsync(() -> {
+                    await(go);
+                    lease.extend(Duration.ofSeconds(30));
+                }, pool);
+                shorter.get(5, TimeUnit.SECONDS);
+                longer.get(5, TimeUnit.SECONDS);
+                long keyLeft = pttl(redis, "two-extends");
+                long believed = lease.remainingValidity().toMillis();
+                if (believed > keyLeft + 50) {
+                    wrong.add("round " + i + ": validity " + believed + " ms, key " + keyLeft + " ms");
+                }
+                lease.extend(Duration.ofSeconds(5));
+            }
+            assertThat(wrong).isEmpty();
+            lease.release();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(java.util.concurrent.CyclicBarrier b) {
+        try {
+            b.await(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

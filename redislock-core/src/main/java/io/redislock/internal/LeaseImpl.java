@@ -34,6 +34,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private volatile long leaseNanos;
     /** The validity deadline, kept as the smallest one any expiry-setting call in flight could leave. */
     private final ExpiryLedger expiry;
+    /** Held while an expiry-setting call is numbered and handed to the connections (see send). */
+    private final Object sendOrder = new Object();
     private volatile long renewAt;
     private volatile boolean renewing;
     private volatile LeaseLostEvent lostEvent;
@@ -125,11 +127,37 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         }
     }
 
+    /** An expiry-setting call: its number in the {@link ExpiryLedger}, the lease it sets, and its round. */
+    private record Sent(long seq, long lease, CompletableFuture<LockEngine.Round> round) {}
+
+    /**
+     * Numbers an expiry-setting call and hands it to the connections in one step, so that every node gets
+     * these calls in the order of their numbers, which the ledger relies on (two threads extending at once,
+     * or an extend and a renewal, could otherwise be numbered in one order and written in the other).
+     *
+     * @param lease the lease to set, or 0 for the current one (a renewal)
+     * @param start the ticker reading before the call
+     * @param setLease whether this call changes the lease length that later renewals use
+     */
+    private Sent send(long lease, long start, boolean setLease) {
+        synchronized (sendOrder) {
+            long l = lease;
+            if (setLease) {
+                leaseNanos = lease;
+            } else {
+                l = leaseNanos;
+            }
+            long seq = expiry.sending(engine.validUntil(l, start));
+            return new Sent(seq, l, engine.extend(lock, token, l, start));
+        }
+    }
+
     private void renew(long now) {
         renewing = true;
-        long lease = leaseNanos;
-        long seq = expiry.sending(engine.validUntil(lease, now));
-        engine.extend(lock, token, lease, now).whenComplete((round, e) -> {
+        Sent sent = send(0, now, false);
+        long seq = sent.seq();
+        long lease = sent.lease();
+        sent.round().whenComplete((round, e) -> {
             if (state.get() != HELD) {
                 return;
             }
@@ -211,14 +239,17 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             return CompletableFuture.failedFuture(notHeld("extend"));
         }
         long nanos = lease.toNanos();
+        // the delayed-restart rule must count this lease: a node restarted empty votes only once it has been
+        // up longer than the longest lease in use
+        engine.noteLease(nanos);
         long start = engine.ticker.nanos();
         // from here on Redis may apply it (even if no answer comes): a shorter lease lowers the deadline now,
         // and later renewals use the new length
-        leaseNanos = nanos;
-        long seq = expiry.sending(engine.validUntil(nanos, start));
+        Sent sent = send(nanos, start, true);
+        long seq = sent.seq();
         renewBeforeDeadline();
         engine.clock.schedule(this);
-        return engine.extend(lock, token, nanos, start).thenApply(round -> {
+        return sent.round().thenApply(round -> {
             LockEngine.Outcome outcome = round.outcome();
             if (outcome == LockEngine.Outcome.OK && state.get() == HELD) {
                 if (expiry.confirmed(seq)) {

@@ -364,6 +364,11 @@ public final class LockEngine implements AutoCloseable {
     }
 
     /** @return the longest lease of any lock handle made by this client (for the delayed-restart rule) */
+    /** Counts a lease length an extend sets towards the delayed-restart rule's longest lease in use. */
+    void noteLease(long leaseNanos) {
+        maxLeaseNanos.accumulateAndGet(leaseNanos, Math::max);
+    }
+
     long maxLeaseNanos() {
         return maxLeaseNanos.get();
     }
@@ -444,7 +449,9 @@ public final class LockEngine implements AutoCloseable {
      */
     CompletableFuture<Round> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
-        Fanout<Long> f = Fanout.<Long>start(nodes, quorum, options.commandTimeout().toNanos(),
+        // the per-node timeout of every operation (the command timeout on one node): a hung node must not
+        // hold a release that needs its answer for seconds
+        Fanout<Long> f = Fanout.<Long>start(nodes, quorum, roundTimeoutNanos(l.leaseNanos()),
                 n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after, false);
         for (CompletableFuture<?> sending : f.sent()) {
             if (!sending.isDone()) {

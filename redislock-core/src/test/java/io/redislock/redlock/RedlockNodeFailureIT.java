@@ -616,4 +616,23 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
         assertThat(overlaps.get()).as("overlapping critical sections").isZero();
         assertStrictlyIncreasing(new ArrayList<>(fences));
     }
+
+    @Test
+    void aReleaseThatNeedsAHungNodesAnswerEndsWithinThePerNodeTimeout() throws Exception {
+        LockClient c = connectedClient();
+        block(3, "hung-release");
+        block(4, "hung-release");
+        Lease lease = c.lock("hung-release").acquire(Duration.ofSeconds(5)); // on nodes 0, 1, 2
+        servers.get(0).pause();
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(lease::release);
+        long took = millisSince(start);
+        servers.get(0).resume();
+        assertThat(thrown).isInstanceOf(LockUnavailableException.class);
+        assertThat(took).as("per-node timeout 200 ms, not the 2 s command timeout")
+                .isLessThan(scaled(Duration.ofMillis(1500)).toMillis());
+        unblock(3, "hung-release");
+        unblock(4, "hung-release");
+        awaitOnlyCountersOn(0);
+    }
 }

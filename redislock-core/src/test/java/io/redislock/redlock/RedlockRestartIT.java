@@ -90,6 +90,30 @@ class RedlockRestartIT extends RedlockTestSupport {
     }
 
     @Test
+    void aLeaseExtendedToALongerLeaseCountsForTheDelayedRestartRule() throws Exception {
+        LockOptions opts = LockOptions.builder().lease(Duration.ofSeconds(2)).build();
+        LockClient c = connectedClient(b -> b.enforceDelayedRestart(true));
+        // granted once every node has been up for 2 s
+        Lease holder = c.lock("restart-extended", opts).acquire(scaled(Duration.ofSeconds(10)));
+        holder.extend(Duration.ofSeconds(30)); // the longest lease this client uses is now 30 s
+        awaitWallClockMillisBetween(0, 150);
+        for (int i = 0; i < 3; i++) {
+            servers.get(i).restart(); // a majority forgets the holder's key
+        }
+        Thread.sleep(3_000); // up longer than the handles' 2 s lease, far less than the extended 30 s
+        Optional<Lease> other;
+        try {
+            other = c.lock("restart-extended", opts).tryAcquire();
+        } catch (LockUnavailableException refusedByTheRule) {
+            other = Optional.empty();
+        }
+        boolean both = other.isPresent() && holder.isHeld();
+        other.ifPresent(Lease::release);
+        assertThat(both).as("a second lease while the extended one is held").isFalse();
+        holder.release();
+    }
+
+    @Test
     void underTheDelayedRestartRuleNoOtherClientGetsTheLockWhileTheHolderStillBelievesItHoldsIt() throws Exception {
         LockOptions opts = LockOptions.builder().lease(Duration.ofSeconds(1)).build();
         LockClient holderClient = connectedClient(b -> b.enforceDelayedRestart(true));
