@@ -149,7 +149,7 @@ final class Rounds {
                 others.add(nodes.get(i));
             }
         }
-        String[] fenceKey = {l.keys[1]};
+        String[] fenceKey = {l.keys[1], l.keys[0]};
         String[] args = {Long.toString(fence), l.leaseArg()};
         long timeout = engine.roundTimeoutNanos(l.leaseNanos());
         return Fanout.<Long>run(others, quorum - atMax, timeout, n -> n.evalRaw(Script.FENCE, fenceKey, args),

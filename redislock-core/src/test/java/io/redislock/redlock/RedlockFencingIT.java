@@ -163,4 +163,36 @@ class RedlockFencingIT extends RedlockTestSupport {
         }
         return n;
     }
+
+    @Test
+    void aWriteBackForALockWithoutExpiryLeavesNoEternalCounterWhereTheHolderHasNoShare() throws Exception {
+        String name = "fence-noexpiry";
+        // node 0 alone has the highest counter, so the grant's token is written back to the other nodes;
+        // nodes 3 and 4 hold another owner's share with an expiry (a minority left over)
+        servers.get(0).command("SET", fenceKey(name), "5000000000000000");
+        block(3, name);
+        block(4, name);
+        DistributedLock lock = connectedClient().lock(name,
+                io.redislock.LockOptions.builder().mode(io.redislock.AcquireMode.NO_EXPIRY).build());
+        Lease lease = lock.acquire(java.time.Duration.ofSeconds(5));
+        assertThat(lease.fencingToken()).isGreaterThan(5_000_000_000_000_000L);
+        for (int i = 0; i < 3; i++) {
+            assertThat((Long) servers.get(i).command("PTTL", fenceKey(name))).as("node %d holds the lock", i)
+                    .isEqualTo(-1L);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            for (int i = 3; i < 5; i++) {
+                assertThat(servers.get(i).command("GET", fenceKey(name)))
+                        .as("node %d took the write-back", i).isNotNull();
+            }
+        });
+        for (int i = 3; i < 5; i++) {
+            assertThat((Long) servers.get(i).command("PTTL", fenceKey(name)))
+                    .as("node %d: no share of this lock, so no release will give its counter an expiry back", i)
+                    .isGreaterThan(60_000L);
+        }
+        lease.release();
+        unblock(3, name);
+        unblock(4, name);
+    }
 }
