@@ -36,8 +36,11 @@ public final class Durations {
             try {
                 Duration iso = Duration.parse(t);
                 if (!iso.isNegative()) {
+                    iso.toNanos(); // as the other forms: at most Long.MAX_VALUE ns
                     return iso;
                 }
+            } catch (ArithmeticException tooLong) {
+                throw tooLong(text);
             } catch (java.time.format.DateTimeParseException e) {
                 // falls through to the error below
             }
@@ -59,7 +62,7 @@ public final class Durations {
             }
         }
         if (nanos.compareTo(MAX_NANOS) > 0) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration this tool accepts: at most 292 years");
+            throw tooLong(text);
         }
         return Duration.ofNanos(nanos.setScale(0, RoundingMode.DOWN).longValueExact());
     }
@@ -71,6 +74,10 @@ public final class Durations {
             case "h" -> 3_600_000_000_000L;
             default -> 1_000_000_000L;
         };
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException("'" + text + "' is not a duration this tool accepts: at most 292 years");
     }
 
     private static IllegalArgumentException notADuration(String text) {

@@ -22,6 +22,8 @@ public final class Secrets {
 
     private static final Pattern USERINFO = Pattern.compile("(?<=://)[^@/\\s]*@");
     private static final Pattern URI_PASSWORD = Pattern.compile("://([^@/\\s]*)@");
+    private static final Pattern QUERY_PASSWORD =
+            Pattern.compile("(?i)[?&](?:password|passwd|pass|pwd|auth|secret)=([^&\\s#,]+)");
     private static final int MIN_LITERAL = 3;
 
     private final List<String> literals;
@@ -45,11 +47,13 @@ public final class Secrets {
         }
         for (String value : redisValues(args)) {
             collectFromMalformed(found, value);
+            collectFromQuery(found, value);
         }
         String fromEnvUri = env.get(RedisOptions.REDIS_ENV);
         if (fromEnvUri != null) {
             collectFromUris(found, fromEnvUri);
             collectFromMalformed(found, fromEnvUri);
+            collectFromQuery(found, fromEnvUri);
         }
         found.sort(Comparator.comparingInt(String::length).reversed());
         return new Secrets(List.copyOf(found));
@@ -64,6 +68,22 @@ public final class Secrets {
             add(found, password);
             try {
                 add(found, URLDecoder.decode(password, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException malformed) {
+                // keep the raw form only
+            }
+        }
+    }
+
+    /**
+     * A password-like query parameter ({@code ?password=...}): not a form redislock reads, but a user who
+     * writes one means it as a secret.
+     */
+    private static void collectFromQuery(List<String> found, String value) {
+        Matcher m = QUERY_PASSWORD.matcher(value);
+        while (m.find()) {
+            add(found, m.group(1));
+            try {
+                add(found, URLDecoder.decode(m.group(1), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException malformed) {
                 // keep the raw form only
             }

@@ -68,6 +68,13 @@ class DurationsTest {
                 .hasMessageContaining("not a duration");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PT1000000000000S", "PT9223372036854S", "PT2562047788015215H", "PT9223372036854775807S"})
+    void rejectsIsoDurationsTooLongToRepresentInsteadOfOverflowingLater(String text) {
+        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 292 years");
+    }
+
     @Test
     void rejectsDurationsTooLongToRepresent() {
         assertThatThrownBy(() -> Durations.parse("999999999999h")).isInstanceOf(IllegalArgumentException.class)

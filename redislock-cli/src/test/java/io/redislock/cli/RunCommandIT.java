@@ -492,6 +492,19 @@ class RunCommandIT {
 
     @Test
     @WithRedis(servers = 3)
+    void underRedlockANodeThatRefusesTheCredentialsIsReportedOnStderrWhileTheMajorityServesTheLock(
+            RedisServers redis) {
+        redis.get(2).command("ACL", "SETUSER", "u3", "on", ">RightPw1", "~*", "&*", "+@all");
+        String wrong = "redis://u3:WrongPw1@127.0.0.1:" + redis.get(2).port();
+        CliProcess.Result r = CliProcess.run("run", "--redis", redis.get(0).uri() + "," + redis.get(1).uri() + ","
+                + wrong, "--name", "wrong-pw", "--", "true");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stderr()).contains("Redis node redis://127.0.0.1:" + redis.get(2).port()
+                + " refused the credentials").doesNotContain("WrongPw1");
+    }
+
+    @Test
+    @WithRedis(servers = 3)
     void underRedlockANodeThatRefusesIsReportedWhenTheOthersSayTheLockIsHeldElsewhere(RedisServers redis)
             throws IOException {
         redis.get(0).command("SET", "busy", "another-owner", "PX", "60000");

@@ -20,6 +20,14 @@ class SecretsTest {
     }
 
     @Test
+    void masksAPasswordWrittenAsAQueryParameter() {
+        String uri = "redis://127.0.0.1:abc?password=Zq9Secret";
+        Secrets s = Secrets.from(new String[] {"status", "--redis", uri, "--name", "a"}, Map.of());
+        assertThat(s.mask("--redis: Redis URI port must be a number 1..65535: " + uri)).doesNotContain("Zq9Secret");
+        assertThat(io.redislock.internal.Uris.mask(uri)).isEqualTo("redis://127.0.0.1:abc?password=***");
+    }
+
+    @Test
     void readsThePasswordOfTheDefaultUriFromTheEnvironment() {
         Secrets s = Secrets.from(new String[0], Map.of(RedisOptions.REDIS_ENV, "redis://:from-env-uri@h:1"));
         assertThat(s.mask("bad password from-env-uri")).isEqualTo("bad password ***");

@@ -159,7 +159,7 @@ final class Failures {
         return false;
     }
 
-    private static Throwable rootCause(Throwable t) {
+    static Throwable rootCause(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null) {
             c = c.getCause();

@@ -216,7 +216,8 @@ final class Fanout<T> {
         }
         List<Runnable> out = List.of();
         for (int i = 0; i < states.length; i++) {
-            if (states[i] == State.FAILED && !warned[i] && Failures.errorReply(errors[i])) {
+            if (states[i] == State.FAILED && !warned[i]
+                    && (Failures.errorReply(errors[i]) || Failures.authenticationFailed(errors[i]))) {
                 warned[i] = true;
                 RedisNode node = nodes.get(i);
                 Throwable error = errors[i];

@@ -378,12 +378,18 @@ public final class LockEngine implements AutoCloseable {
         return validUntil(start, leaseNanos, options.driftFactor());
     }
 
-    /** @return whether a majority of nodes can deliver release messages to this client (subscribed) */
+    /**
+     * Called by waits only.
+     *
+     * @return whether a majority of nodes can deliver release messages to this client (subscribed)
+     */
     boolean wakeUpsReachUs() {
         int n = 0;
         for (RedisNode node : nodes) {
             if (node.subscribedNow()) {
                 n++;
+            } else {
+                node.warnIfSubscriptionRefused(); // a wait is falling back to retries: say why, once
             }
         }
         return n >= quorum;

@@ -47,7 +47,9 @@ final class RedisNode implements AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private CompletableFuture<Void> subscribed;
     private Object subscribeAttempt; // guarded by mutex: the current subscription attempt
-    private volatile boolean subscribeRefusalWarned;
+    private volatile String subscribeRefusal;
+    private final java.util.concurrent.atomic.AtomicBoolean subscribeRefusalWarned =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private long lastSubscribeAttempt;
     private volatile boolean closed;
     /** Disconnects seen on this node's connections (a restart during a handshake makes its uptime stale). */
@@ -372,6 +374,12 @@ final class RedisNode implements AutoCloseable {
         if (last != 0 && now - last < WARN_INTERVAL_NANOS || !lastWarn.compareAndSet(last, now == 0 ? 1 : now)) {
             return;
         }
+        if (Failures.authenticationFailed(e)) {
+            LOG.warn("redislock: Redis node {} refused the credentials ({}); a majority of the other nodes answered,"
+                    + " but this node does not count until its password is fixed (this warning: at most once a minute"
+                    + " per node)", display, Failures.describe(Failures.rootCause(e)));
+            return;
+        }
         LOG.warn("redislock: Redis node {} replied with an error ({}); a majority of the other nodes answered"
                 + " (this warning: at most once a minute per node)", display, Failures.replyText(e));
     }
@@ -384,6 +392,16 @@ final class RedisNode implements AutoCloseable {
         return connection()
                 .thenCompose(c -> cmd.apply(c.async()).toCompletableFuture())
                 .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Warns, once, that this node refused the wake-up subscription, if it did: a wait falls back to retries. */
+    void warnIfSubscriptionRefused() {
+        String refusal = subscribeRefusal;
+        if (refusal != null && subscribeRefusalWarned.compareAndSet(false, true)) {
+            LOG.warn("redislock: Redis node {} refused the wake-up subscription ({}): waits on it retry with"
+                    + " backoff instead of being woken (an ACL user needs the channels redislock:wake:*)",
+                    display, refusal);
+        }
     }
 
     /** @return whether this node's wake-up subscription is in place (release messages can reach this client) */
@@ -446,11 +464,8 @@ final class RedisNode implements AutoCloseable {
                 if (e != null && Failures.authenticationFailed(e)) {
                     authFailure.set(e);
                 }
-                if (e != null && Failures.errorReply(e) && !subscribeRefusalWarned) {
-                    subscribeRefusalWarned = true;
-                    LOG.warn("redislock: Redis node {} refused the wake-up subscription ({}): waits on it retry with"
-                            + " backoff instead of being woken (an ACL user needs the channels redislock:wake:*)",
-                            display, Failures.replyText(e));
+                if (e != null && Failures.errorReply(e)) {
+                    subscribeRefusal = Failures.replyText(e); // told once a wait needs it: warnIfSubscriptionRefused
                 } else if (e != null) {
                     LOG.debug("redislock: wake-up subscription to {} failed: {}", display, e.toString());
                 }

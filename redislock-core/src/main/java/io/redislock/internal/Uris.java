@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 public final class Uris {
     /** In free text: after "://", everything up to the last '@' before the next whitespace. */
     private static final Pattern USERINFO_IN_TEXT = Pattern.compile("(?<=://)\\S*@");
+    /** A password-like query parameter ({@code ?password=...}): not a form Redis URIs use, but masked too. */
+    private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&](?:password|passwd|pass|pwd|auth|secret)=)[^&\\s#]*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
@@ -15,7 +17,8 @@ public final class Uris {
     private Uris() {}
 
     /**
-     * Masks the user-info part of one URI: everything between {@code ://} and its last {@code @}, so that
+     * Masks the user-info part of one URI (and any {@code password=}-like query parameter): everything
+     * between {@code ://} and its last {@code @}, so that
      * a password containing {@code @}, {@code /} or spaces is masked too: {@code redis://:secret@h:1}
      * becomes {@code redis://***@h:1}.
      *
@@ -29,6 +32,7 @@ public final class Uris {
         if (uri == null) {
             return "null";
         }
+        uri = SECRET_PARAM.matcher(uri).replaceAll("$1***");
         int at = uri.lastIndexOf('@');
         if (at < 0) {
             return uri;
@@ -45,7 +49,8 @@ public final class Uris {
      * @return the masked text
      */
     public static String maskText(String text) {
-        return text == null ? "null" : USERINFO_IN_TEXT.matcher(text).replaceAll("***@");
+        return text == null ? "null"
+                : SECRET_PARAM.matcher(USERINFO_IN_TEXT.matcher(text).replaceAll("***@")).replaceAll("$1***");
     }
 
     /** The authority of a URI: between "://" and the first '/', '?' or '#' (or the end). */
