@@ -204,4 +204,21 @@ class FairHandoffIT {
             got.close();
         }
     }
+
+    @Test
+    void aForcedReleaseOfALockThatAlreadyExpiredHandsItToTheOldestWaiter(RedisServer redis) throws Exception {
+        try (LockClient holder = LockClient.create(redis.uri()); LockClient waiter = LockClient.create(redis.uri())) {
+            holder.lock("expired-forced").acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> waiting = waiter.lock("expired-forced").acquireAsync(Duration.ofSeconds(30));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> redis.command("EXISTS", "{expired-forced}:waiters").equals(1L));
+            redis.command("DEL", "expired-forced"); // as if the holder's lease ran out
+            assertThat(holder.forceRelease("expired-forced", "")).as("nothing was held").isZero();
+            // handed over by the script itself, not by the waiter's next retry
+            Object owner = redis.command("GET", "expired-forced");
+            try (Lease next = waiting.get(10, TimeUnit.SECONDS)) {
+                assertThat(owner).isEqualTo(next.token());
+            }
+        }
+    }
 }

@@ -24,7 +24,7 @@
 -- A waiter whose channel has no subscriber (its process is gone) is skipped. A PUBLISH that Redis refuses
 -- (an ACL user without the channel) leaves the lock free and the waiter queued: the release still counts.
 -- Returns 1 when this call deleted the lock key, 2 when the caller keeps it (ARGV[6]), 0 otherwise (not
--- held, or held by another token).
+-- held, or held by another token; a forced release of a free lock still hands it to the oldest waiter).
 -- next_fence is the same text in acquire.lua and release.lua (a Redis script cannot call another);
 -- ScriptsTest keeps the two copies identical
 -- The counter is kept a day after the last grant, and at least as long as the lease granted ('list' finds
@@ -109,7 +109,9 @@ local owner = redis.call('GET', KEYS[1])
 if not owner then
   -- e.g. a node that took a write-back but never held this lock: its counter must not stay for ever
   if ARGV[4] ~= '0' then unpersist() end
-  return 0
+  -- a forced release of a lock that already expired still hands it to the oldest waiter, who would
+  -- otherwise wait for its own retry
+  if ARGV[4] ~= '1' then return 0 end
 end
 if owner ~= ARGV[1] and ARGV[4] ~= '1' then
   return 0
@@ -182,4 +184,5 @@ for _ = 1, 64 do
   end
 end
 if persisted and not handed then unpersist() end
+if not owner then return 0 end
 return 1
