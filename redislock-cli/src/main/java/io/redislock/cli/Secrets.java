@@ -1,5 +1,6 @@
 package io.redislock.cli;
 
+import io.redislock.internal.Uris;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,8 +23,6 @@ public final class Secrets {
 
     private static final Pattern USERINFO = Pattern.compile("(?<=://)[^@/\\s]*@");
     private static final Pattern URI_PASSWORD = Pattern.compile("://([^@/\\s]*)@");
-    private static final Pattern QUERY_PASSWORD =
-            Pattern.compile("(?i)[?&](?:password|passwd|pass|pwd|auth|secret)=([^&\\s#,]+)");
     private static final int MIN_LITERAL = 3;
 
     private final List<String> literals;
@@ -65,12 +64,7 @@ public final class Secrets {
             String userInfo = m.group(1);
             int colon = userInfo.indexOf(':');
             String password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
-            add(found, password);
-            try {
-                add(found, URLDecoder.decode(password, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException malformed) {
-                // keep the raw form only
-            }
+            addRawAndDecoded(found, password);
         }
     }
 
@@ -79,14 +73,18 @@ public final class Secrets {
      * writes one means it as a secret.
      */
     private static void collectFromQuery(List<String> found, String value) {
-        Matcher m = QUERY_PASSWORD.matcher(value);
-        while (m.find()) {
-            add(found, m.group(1));
-            try {
-                add(found, URLDecoder.decode(m.group(1), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException malformed) {
-                // keep the raw form only
-            }
+        for (String secret : Uris.queryPasswords(value)) {
+            addRawAndDecoded(found, secret);
+        }
+    }
+
+    /** Adds a password as written and percent-decoded (a malformed encoding: as written only). */
+    private static void addRawAndDecoded(List<String> found, String password) {
+        add(found, password);
+        try {
+            add(found, URLDecoder.decode(password, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException malformed) {
+            // keep the raw form only
         }
     }
 
@@ -117,12 +115,7 @@ public final class Secrets {
             String userInfo = uri.substring(uri.lastIndexOf('/', at) + 1, at);
             int colon = userInfo.indexOf(':');
             String password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
-            add(found, password);
-            try {
-                add(found, URLDecoder.decode(password, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException malformed) {
-                // keep the raw form only
-            }
+            addRawAndDecoded(found, password);
         }
     }
 

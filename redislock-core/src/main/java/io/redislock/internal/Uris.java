@@ -8,7 +8,7 @@ public final class Uris {
     /** In free text: after "://", everything up to the last '@' before the next whitespace. */
     private static final Pattern USERINFO_IN_TEXT = Pattern.compile("(?<=://)\\S*@");
     /** A password-like query parameter ({@code ?password=...}): not a form Redis URIs use, but masked too. */
-    private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&](?:password|passwd|pass|pwd|auth|secret)=)[^&\\s#]*");
+    private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&](?:password|passwd|pass|pwd|auth|secret)=)([^&\\s#,]*)");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
@@ -40,6 +40,24 @@ public final class Uris {
         int scheme = uri.indexOf("://");
         int from = scheme >= 0 && scheme < at ? scheme + 3 : 0;
         return uri.substring(0, from) + "***" + uri.substring(at);
+    }
+
+    /**
+     * The values of password-like query parameters ({@code ?password=...}) in a text, so that a caller can
+     * mask them wherever else they appear.
+     *
+     * @param text a URI or a list of them
+     * @return the non-empty values, as written
+     */
+    public static java.util.List<String> queryPasswords(String text) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = SECRET_PARAM.matcher(text == null ? "" : text);
+        while (m.find()) {
+            if (!m.group(2).isEmpty()) {
+                out.add(m.group(2));
+            }
+        }
+        return out;
     }
 
     /**
