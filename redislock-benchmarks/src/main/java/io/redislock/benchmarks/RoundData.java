@@ -93,29 +93,30 @@ public final class RoundData {
     }
 
     /**
-     * The per-round ratio of {@code a} to the best (largest) of several subjects in the same round.
+     * The subject whose metric has the best median over all rounds, chosen once for the whole run. Comparing
+     * with this one, paired per round, is unbiased; comparing with the best of several subjects in each round
+     * is not: the larger of two noisy values is larger than either one's typical value.
      *
-     * @param a numerator subject
-     * @param others the subjects whose per-round maximum is the denominator
+     * @param subjects the candidates
      * @param metric the metric
-     * @return the summary of the per-round ratios
+     * @param higherIsBetter true for rates, false for latencies
+     * @return the best candidate, or the first when none has a value
      */
-    public Summary ratioToBest(String a, List<String> others, String metric) {
-        TreeMap<Integer, Double> x = series(a, metric);
-        List<Double> out = new ArrayList<>();
-        for (Map.Entry<Integer, Double> e : x.entrySet()) {
-            double best = Double.NaN;
-            for (String o : others) {
-                Double d = series(o, metric).get(e.getKey());
-                if (d != null && (Double.isNaN(best) || d > best)) {
-                    best = d;
-                }
+    public String bestByMedian(List<String> subjects, String metric, boolean higherIsBetter) {
+        String best = subjects.get(0);
+        double bestMedian = Double.NaN;
+        for (String s : subjects) {
+            Summary sum = summary(s, metric);
+            if (!sum.present()) {
+                continue;
             }
-            if (!Double.isNaN(best) && best != 0) {
-                out.add(e.getValue() / best);
+            double m = sum.median();
+            if (Double.isNaN(bestMedian) || (higherIsBetter ? m > bestMedian : m < bestMedian)) {
+                best = s;
+                bestMedian = m;
             }
         }
-        return Summary.of(out);
+        return best;
     }
 
     private TreeMap<Integer, Double> series(String subject, String metric) {

@@ -29,6 +29,7 @@ public final class RedlockContendedScenario {
     static final String RL = "redislock acquire(wait), fair hand-off (default)";
     static final String RL_WAKE = "redislock acquire(wait), fairHandoff(false): a release only wakes";
     static final String REDISSON = "Redisson RedissonRedLock over 5 clients: tryLock(wait, lease)";
+    static final String REDISSON_WATCHDOG = "Redisson RedissonRedLock over 5 clients: tryLock(wait) (watchdog)";
 
     private final BenchConfig cfg;
     private final RedisServers servers;
@@ -56,6 +57,7 @@ public final class RedlockContendedScenario {
         factories.put(RL, RedislockLocker.acquire(uris, LockOptions.defaults(), Peers.WAIT));
         factories.put(RL_WAKE, RedislockLocker.acquire(uris, LockOptions.builder().fairHandoff(false).build(), Peers.WAIT));
         factories.put(REDISSON, RedissonLocker.factory(uris, Peers.LEASE, Peers.WAIT));
+        factories.put(REDISSON_WATCHDOG, RedissonLocker.factory(uris, null, Peers.WAIT));
         ContendedRounds c = new ContendedRounds();
         try (Closer closer = new Closer()) {
             c.open(closer, factories, cfg.workers(), "bench-s5-");

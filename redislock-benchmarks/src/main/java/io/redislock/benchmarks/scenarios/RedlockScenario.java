@@ -36,8 +36,11 @@ public final class RedlockScenario {
     static final String RL1 = "redislock, 1 node: tryAcquire() + release()";
     static final String FLOOR5 = "parallel floor, 5 nodes: Lettuce async SET NX PX + compare-and-delete, majority";
     static final String REDISSON5 = "Redisson RedissonRedLock over 5 clients: tryLock(wait, lease) + unlock()";
+    static final String REDISSON5_WATCHDOG =
+            "Redisson RedissonRedLock over 5 clients: tryLock(wait) + unlock() (watchdog)";
     static final String DIAG_SCRIPTS = "diagnostic: parallel floor sending redislock's acquire.lua + release.lua";
-    static final String DIAG_IO4 = "diagnostic: parallel floor on 4 I/O threads (as redislock's client for 5 nodes)";
+    static final String DIAG_IO4 =
+            "diagnostic: parallel floor on 4 I/O threads (redislock's client uses min(4, cores, nodes))";
     private static final int MONITOR_OPS = 200;
 
     private final BenchConfig cfg;
@@ -74,6 +77,10 @@ public final class RedlockScenario {
             lockers.put(FLOOR5, closer.add(ParallelFloorLocker.factory(uris, Peers.LEASE).open("bench:s4:floor")));
             lockers.put(REDISSON5, closer.add(
                     RedissonLocker.factory(uris, Peers.LEASE, Peers.WAIT).open("bench:s4:redisson")));
+            // with a lease, RedissonMultiLock takes each node's lock with a longer lease and then sets the
+            // lease with one PEXPIRE per node, one after another: its watchdog variant skips those
+            lockers.put(REDISSON5_WATCHDOG, closer.add(
+                    RedissonLocker.factory(uris, null, Peers.WAIT).open("bench:s4:redisson-wd")));
             if (cfg.diagnostics()) {
                 lockers.put(DIAG_SCRIPTS, closer.add(
                         ParallelFloorLocker.withCoreScripts(uris, Peers.LEASE).open("bench:s4:floor-scripts")));
@@ -86,9 +93,10 @@ public final class RedlockScenario {
             }
             long block = cfg.serialBlock().toNanos();
             new Rounds(cfg.seed() + 4).run(new ArrayList<>(lockers.keySet()), cfg.warmupRounds(), cfg.serialRounds(), (s, r) -> {
-                double cpuBefore = cpuSeconds(uris.size());
+                int used = s.equals(RL1) ? 1 : uris.size(); // the 1-node variant: only the node it uses
+                double cpuBefore = cpuSeconds(used);
                 SerialLoop loop = new SerialLoop().run(lockers.get(s), block, Long.MAX_VALUE);
-                double cpu = cpuSeconds(uris.size()) - cpuBefore;
+                double cpu = cpuSeconds(used) - cpuBefore;
                 if (r >= 0) {
                     data.put(s, "cpuPerOp", r, loop.ops == 0 ? Double.NaN : cpu * 1e6 / loop.ops);
                     data.put(s, "acquireP50", r, loop.acquireNanos.percentile(50));
@@ -142,7 +150,8 @@ public final class RedlockScenario {
                         + " with no contention. " + cfg.serialRounds() + " measured rounds (after " + cfg.warmupRounds()
                         + " warm-up) of " + cfg.serialBlock().toMillis() + " ms blocks, shuffled per round. Acquire"
                         + " latency is timed alone (pooled p50/p99); ratios compare per-round acquire medians. Redis CPU"
-                        + " per acquire+release is summed over the five servers (median over rounds). Commands were"
+                        + " per acquire+release is summed over the five servers (over the one it uses for the 1-node"
+                        + " variant; median over rounds). Commands were"
                         + " counted with MONITOR on all five nodes in a separate window.",
                 List.of("library", "acquire p50", "acquire p99", "acquire vs floor", "acquire+release ops/s",
                         "Redis CPU / op, all nodes", "client commands / op, all nodes"));
@@ -154,12 +163,15 @@ public final class RedlockScenario {
         }
         sec.target(Target.ratio(TITLE, "5-node acquire median ≤ 1.15× the raw parallel floor",
                 data.ratio(RL5, FLOOR5, "acquireP50"), 1.15, false));
-        sec.target(Target.ratio(TITLE, "5-node acquire median ≤ 0.5× Redisson's RedLock",
-                data.ratio(RL5, REDISSON5, "acquireP50"), 0.5, false));
+        // Redisson's faster variant, chosen once by its median over the run (not per round: see RoundData)
+        String redisson = data.bestByMedian(List.of(REDISSON5, REDISSON5_WATCHDOG), "acquireP50", false);
+        sec.target(Target.ratio(TITLE, "5-node acquire median ≤ 0.5× Redisson's RedLock (its faster variant by median"
+                        + " over the run: " + redisson.substring(redisson.indexOf(": ") + 2) + ")",
+                data.ratio(RL5, redisson, "acquireP50"), 0.5, false));
         String g = "4. Redlock 5-node acquire";
         UncontendedScenario.bar(sec, g, Peers.REDISLOCK, data.ratio(FLOOR5, "acquireP50", RL5, "acquireP50"));
         sec.bar(new ChartBar(g, Peers.FLOOR, 1.0));
-        UncontendedScenario.bar(sec, g, Peers.REDISSON, data.ratio(FLOOR5, "acquireP50", REDISSON5, "acquireP50"));
+        UncontendedScenario.bar(sec, g, Peers.REDISSON, data.ratio(FLOOR5, "acquireP50", redisson, "acquireP50"));
         return sec;
     }
 }

@@ -137,12 +137,16 @@ public final class UncontendedScenario {
                 data.ratio(RL_TRY, FLOOR, "ops"), 0.9, true));
         sec.target(Target.ratio(TITLE, "redislock acquire(wait)+release ops/s ≥ 0.9× the floor",
                 data.ratio(RL_WAIT, FLOOR, "ops"), 0.9, true));
-        sec.target(Target.ratio(TITLE, "redislock tryAcquire+release ops/s ≥ 1.5× Redisson (its faster variant per round)",
-                data.ratioToBest(RL_TRY, redisson, "ops"), 1.5, true));
+        // Redisson's faster variant, chosen once by its median over the run (the faster of the two in each
+        // round would be biased towards Redisson: the larger of two noisy rates is larger than either's median)
+        String fastest = data.bestByMedian(redisson, "ops", true);
+        sec.target(Target.ratio(TITLE, "redislock tryAcquire+release ops/s ≥ 1.5× Redisson (its faster variant by median"
+                        + " ops/s over the run: " + fastest.substring("Redisson ".length()) + ")",
+                data.ratio(RL_TRY, fastest, "ops"), 1.5, true));
         String g = "1. uncontended ops/s";
         bar(sec, g, Peers.REDISLOCK, data.ratio(RL_TRY, FLOOR, "ops"));
         sec.bar(new ChartBar(g, Peers.FLOOR, 1.0));
-        bar(sec, g, Peers.REDISSON, data.ratio(REDISSON_WATCHDOG, FLOOR, "ops"));
+        bar(sec, g, Peers.REDISSON, data.ratio(fastest, FLOOR, "ops"));
         bar(sec, g, Peers.SPRING_PUBSUB, data.ratio(SPRING_PUBSUB, FLOOR, "ops"));
         bar(sec, g, Peers.SPRING_SPIN, data.ratio(SPRING_SPIN, FLOOR, "ops"));
         return sec;
