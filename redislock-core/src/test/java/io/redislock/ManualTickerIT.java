@@ -1,6 +1,7 @@
 package io.redislock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redislock.testing.RedisServer;
 import io.redislock.testing.WithRedis;
@@ -121,6 +122,26 @@ class ManualTickerIT {
             assertThat(lease.isHeld()).isTrue();
             assertThat(lease.lost()).isNotDone();
             lease.close();
+        }
+    }
+
+    @Test
+    void aLeaseReleasedPastItsDeadlineBeforeTheWatchdogLookedIsStillReportedLostToItsListeners(RedisServer redis)
+            throws Exception {
+        // the watchdog's clock stays at the start: only the release can notice the deadline
+        long start = now.get();
+        Ticker ticker = () -> Thread.currentThread().getName().startsWith("redislock-clock-") ? start : now.get();
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(ticker).build())) {
+            Lease lease = c.lock("ticker-released-late", LockOptions.builder().lease(Duration.ofSeconds(10))
+                    .autoRenew(false).build()).acquire(Duration.ofSeconds(5));
+            java.util.concurrent.CompletableFuture<LeaseLostEvent> heard = new java.util.concurrent.CompletableFuture<>();
+            lease.onLost(heard::complete);
+            now.addAndGet(Duration.ofSeconds(11).toNanos());
+            assertThat(lease.release()).isFalse();
+            LeaseLostEvent ev = heard.get(5, TimeUnit.SECONDS);
+            assertThat(ev.reason()).isEqualTo(LeaseLostEvent.Reason.EXPIRED);
+            assertThat(lease.lost().get(5, TimeUnit.SECONDS)).isSameAs(ev);
+            assertThatThrownBy(lease::close).isInstanceOf(LockLostException.class).hasMessageContaining("EXPIRED");
         }
     }
 }

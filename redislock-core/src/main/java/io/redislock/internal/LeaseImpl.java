@@ -115,16 +115,29 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             engine.clock.cancel(this);
             return;
         }
-        if (now >= expiry.validUntil()) {
-            markLost(autoRenew ? LeaseLostEvent.Reason.RENEWAL_FAILED : LeaseLostEvent.Reason.EXPIRED,
-                    autoRenew
-                            ? "renewals did not succeed before the validity deadline (" + whyNoRenewal(now) + ")"
-                            : "the lease expired (auto-renewal is off)");
+        if (lostAtDeadline(now)) {
             return;
         }
         if (autoRenew && !renewing && now >= renewAt) {
             renew(now);
         }
+    }
+
+    /**
+     * Reports the lease lost if it is still held and its validity deadline has passed (the clockwork fires
+     * at the deadline; a release or a client close can come first and must not hide the loss).
+     *
+     * @return whether the deadline has passed (the lease is no longer held)
+     */
+    private boolean lostAtDeadline(long now) {
+        if (now < expiry.validUntil()) {
+            return false;
+        }
+        markLost(autoRenew ? LeaseLostEvent.Reason.RENEWAL_FAILED : LeaseLostEvent.Reason.EXPIRED,
+                autoRenew
+                        ? "renewals did not succeed before the validity deadline (" + whyNoRenewal(now) + ")"
+                        : "the lease expired (auto-renewal is off)");
+        return true;
     }
 
     /** An expiry-setting call: its number in the {@link ExpiryLedger}, the lease it sets, and its round. */
@@ -370,6 +383,13 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         }
         boolean resent = releasing != null; // the last one got no answer: Redis may have applied it
         CompletableFuture<Void> leaving = null;
+        if (validAtRelease == null && expiring && state.get() == HELD && lostAtDeadline(engine.ticker.nanos())
+                && releasing != null) {
+            // expired before this release, and the clockwork had not fired yet: the holder's listeners and
+            // lost() learn it as they would have a moment later (markLost sent the release, re-entering here;
+            // if the clockwork marked it lost first, it waits for this monitor and the release goes on below)
+            return releasing;
+        }
         if (validAtRelease == null) {
             boolean wasHeld = state.compareAndSet(HELD, RELEASED);
             validAtRelease = wasHeld && (!expiring || engine.ticker.nanos() < expiry.validUntil());
