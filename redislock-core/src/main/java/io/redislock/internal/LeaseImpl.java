@@ -140,6 +140,21 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         return true;
     }
 
+    /**
+     * One node: a release handed this lease's token the lock again, with a newer fencing token. No grant
+     * can happen while this lease holds the key, so the key was lost in between (Redis restarted from an
+     * older snapshot that still had this owner's queue entry, or failed over to a replica that had it) and
+     * another owner may have held the lock: the lease is lost, and the lock handed to it is passed on.
+     *
+     * @param newFence the fencing token of the new grant
+     */
+    void regranted(long newFence) {
+        if (newFence > fence && state.get() == HELD) {
+            markLost(LeaseLostEvent.Reason.NOT_OWNER, REGRANTED + " (a release handed it back with fencing token "
+                    + newFence + ", this lease's is " + fence + ")");
+        }
+    }
+
     /** An expiry-setting call: its number in the {@link ExpiryLedger}, the lease it sets, and its round. */
     private record Sent(long seq, long lease, CompletableFuture<LockEngine.Round> round) {}
 
@@ -161,7 +176,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
                 l = leaseNanos;
             }
             long seq = expiry.sending(engine.validUntil(l, start));
-            return new Sent(seq, l, engine.extend(lock, token, l, start));
+            return new Sent(seq, l, engine.extend(lock, token, fence, l, start));
         }
     }
 
@@ -180,7 +195,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
                 renewAt = now + lease / 3;
                 renewBeforeDeadline();
             } else if (e == null && round.outcome() == LockEngine.Outcome.NOT_OWNER) {
-                markLost(LeaseLostEvent.Reason.NOT_OWNER, notOwner(engine.ticker.nanos()));
+                markLost(LeaseLostEvent.Reason.NOT_OWNER, notOwner(engine.ticker.nanos(), round.regranted()));
                 return;
             } else {
                 // unknown: retry soon, but the deadline stays where it is
@@ -273,7 +288,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
                 return null;
             }
             if (outcome == LockEngine.Outcome.NOT_OWNER) {
-                markLost(LeaseLostEvent.Reason.NOT_OWNER, notOwner(engine.ticker.nanos()));
+                markLost(LeaseLostEvent.Reason.NOT_OWNER, notOwner(engine.ticker.nanos(), round.regranted()));
                 throw notHeld("extend");
             }
             if (state.get() != HELD) {
@@ -290,7 +305,10 @@ final class LeaseImpl implements Lease, Clockwork.Item {
      *     key most likely expired first (a pause here, or Redis or the network stalled), not that someone
      *     deleted it
      */
-    private String notOwner(long answered) {
+    private String notOwner(long answered, boolean regranted) {
+        if (regranted) {
+            return REGRANTED;
+        }
         String gone = engine.nodes.size() == 1 ? "the lock key was deleted or now holds another owner's token"
                 : "a majority of the nodes no longer hold this owner's token (deleted, or another owner's)";
         long late = answered - expiry.validUntil();
@@ -307,6 +325,12 @@ final class LeaseImpl implements Lease, Clockwork.Item {
      * @return why renewals kept failing: none was sent (this process was not running), else the refused
      *     credentials if that is known, else the last renewal's error reply, else "unreachable or slow"
      */
+    /** Why a lease whose key holds its token again after a newer grant was lost (one node). */
+    static final String REGRANTED = "the lock was granted again since this lease's grant (the fencing counter moved"
+            + " on), though the key now holds this owner's token again: the key was lost in between, e.g. Redis"
+            + " restarted from an older snapshot or failed over to a replica that had missed writes, and another"
+            + " owner may have held the lock meanwhile";
+
     private static final String PAUSES = "stopped with Ctrl-Z or SIGSTOP, or paused by a long GC or its host";
 
     private String whyNoRenewal(long now) {

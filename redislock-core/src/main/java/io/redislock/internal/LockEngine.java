@@ -278,9 +278,19 @@ public final class LockEngine implements AutoCloseable {
         AcquireOp op = waiters.get(token);
         if (op != null) {
             op.wake(fence);
-        } else if (fence >= 0 && parts.length == 3 && !closed && !holds(token)) {
+            return;
+        }
+        if (fence < 0 || parts.length != 3 || closed) {
+            return;
+        }
+        LeaseImpl held = liveLease(token);
+        if (held == null) {
             // (a granted acquisition enters `live` before it leaves `waiters`, so this is not one)
             handBack(nodes.get(node), parts[2], token);
+        } else if (nodes.size() == 1) {
+            // a late message of the hand-off that granted it carries its own fencing token; a newer one means
+            // a stale queue entry got the lock again after the key was lost (see LeaseImpl#regranted)
+            held.regranted(fence);
         }
     }
 
@@ -304,13 +314,13 @@ public final class LockEngine implements AutoCloseable {
     }
 
     /** @return whether a live lease of this client has {@code token} */
-    private boolean holds(String token) {
+    private LeaseImpl liveLease(String token) {
         for (LeaseImpl l : live) {
             if (l.token().equals(token)) {
-                return true;
+                return l;
             }
         }
-        return false;
+        return null;
     }
 
     /**
@@ -414,8 +424,13 @@ public final class LockEngine implements AutoCloseable {
      *
      * @param outcome what the round decided
      * @param errorReply the text of a node's error reply (secrets masked), or null
+     * @param regranted NOT_OWNER on one node whose key holds this token again after a newer grant (see extend.lua)
      */
-    record Round(Outcome outcome, String errorReply) {}
+    record Round(Outcome outcome, String errorReply, boolean regranted) {
+        Round(Outcome outcome, String errorReply) {
+            this(outcome, errorReply, false);
+        }
+    }
 
     /**
      * Compare-and-expire on all nodes.
@@ -423,9 +438,11 @@ public final class LockEngine implements AutoCloseable {
      * @return OK with the round's start when a majority extended it, NOT_OWNER when a majority can no
      *     longer confirm it, UNKNOWN when too few answered
      */
-    CompletableFuture<Round> extend(LockImpl l, String token, long leaseNanos, long start) {
+    CompletableFuture<Round> extend(LockImpl l, String token, long fence, long leaseNanos, long start) {
         String[] keys = {l.keys[0], l.keys[1]};
-        String[] args = {token, Long.toString(TimeUnit.NANOSECONDS.toMillis(leaseNanos))};
+        // one node: the fencing token too (a Redlock lease's token is not any node's counter)
+        String[] args = {token, Long.toString(TimeUnit.NANOSECONDS.toMillis(leaseNanos)),
+            nodes.size() == 1 ? Long.toString(fence) : ""};
         long timeout = Math.min(roundTimeoutNanos(leaseNanos), Math.max(leaseNanos / 3, 1));
         return Fanout.<Long>run(nodes, quorum, timeout, n -> n.evalRaw(Script.EXTEND, keys, args),
                         (n, r) -> r != null && r == 1L)
@@ -438,7 +455,7 @@ public final class LockEngine implements AutoCloseable {
         }
         int no = f.answered() - f.yes();
         if (no > nodes.size() - quorum) {
-            return new Round(Outcome.NOT_OWNER, null);
+            return new Round(Outcome.NOT_OWNER, null, nodes.size() == 1 && Long.valueOf(2L).equals(f.reply(0)));
         }
         for (Throwable t : f.errorList()) {
             if (Failures.errorReply(t)) {
