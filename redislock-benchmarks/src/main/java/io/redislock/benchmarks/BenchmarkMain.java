@@ -148,7 +148,7 @@ public final class BenchmarkMain {
             chartName = "chart.png";
             try {
                 ChartWriter.write(bars, "redislock vs the floor and its peers (" + (quick ? "quick" : "full")
-                                + " run; for 4: floor latency / latency)",
+                                + " run; 3: vs redis-benchmark; 4: floor latency / latency)",
                         out.resolve(chartName));
             } catch (IOException | RuntimeException e) {
                 failures.add("chart: " + e);

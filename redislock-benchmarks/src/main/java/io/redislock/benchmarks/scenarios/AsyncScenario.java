@@ -244,7 +244,7 @@ public final class AsyncScenario {
                     data.ratio(RL_WAIT, BENCH, "ops"), 0.5, true));
             String g = "3. async (vs redis-benchmark)";
             UncontendedScenario.bar(sec, g, Peers.REDISLOCK, data.ratio(RL_TRY, BENCH, "ops"));
-            sec.bar(new ChartBar(g, Peers.FLOOR, 1.0));
+            sec.bar(new ChartBar(g, Peers.REDIS_BENCHMARK, 1.0));
         }
         return sec;
     }
