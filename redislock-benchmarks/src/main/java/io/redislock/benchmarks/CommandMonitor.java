@@ -11,21 +11,24 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the commands that clients send to one Redis, by name, through {@code MONITOR} — commands that
- * scripts run inside Redis ({@code [0 lua]}) are not client-sent and are left out, and so are PINGs
- * (idle clients' keep-alives, e.g. Redisson's, would be counted against whichever library runs). Used in separate
- * counting windows only: MONITOR slows Redis down.
+ * scripts run inside Redis ({@code [0 lua]}) are not client-sent and are left out, and so are the
+ * {@linkplain #isHousekeeping housekeeping commands} (idle clients' PING keep-alives, e.g. Redisson's, would
+ * be counted against whichever library runs; INFO, ECHO, CONFIG and MONITOR are the harness's own). Used in
+ * separate counting windows only: MONITOR slows Redis down.
  *
  * <p>Thread-safety: thread-safe; a daemon thread reads the stream.
  */
 public final class CommandMonitor implements AutoCloseable {
     private static final String MARK_PREFIX = "redislock-bench-mark-";
     private static final AtomicLong MARKS = new AtomicLong();
+    private static final Set<String> HOUSEKEEPING = Set.of("ping", "info", "echo", "config", "monitor");
 
     private final RedisServer server;
     private final Socket socket;
@@ -81,6 +84,20 @@ public final class CommandMonitor implements AutoCloseable {
         synchronized (counts) {
             return new TreeMap<>(counts);
         }
+    }
+
+    /**
+     * Whether a command is connection or harness housekeeping, left out of every command count (here and in
+     * {@link RedisLoad}): PING, INFO, ECHO, CONFIG and MONITOR.
+     *
+     * @param name a command name in any case, optionally with a subcommand as in {@code INFO commandstats}
+     *     ({@code config|resetstat})
+     * @return whether it is left out
+     */
+    public static boolean isHousekeeping(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        int bar = n.indexOf('|');
+        return HOUSEKEEPING.contains(bar < 0 ? n : n.substring(0, bar));
     }
 
     /**
@@ -141,7 +158,7 @@ public final class CommandMonitor implements AutoCloseable {
             lastMark = end > m ? l.substring(m, end) : "";
             return;
         }
-        if (name.equals("INFO") || name.equals("PING")) {
+        if (isHousekeeping(name)) {
             return;
         }
         synchronized (counts) {

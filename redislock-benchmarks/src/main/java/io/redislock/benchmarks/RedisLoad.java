@@ -2,12 +2,12 @@ package io.redislock.benchmarks;
 
 import io.redislock.testing.RedisServer;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A snapshot of a Redis server's work counters: command calls from {@code INFO commandstats} (script
- * internals included, the harness's own INFO/ECHO/CONFIG calls left out) and CPU seconds from
- * {@code INFO cpu} (sys + user).
+ * internals included, the {@linkplain CommandMonitor#isHousekeeping housekeeping commands} left out as in
+ * {@link CommandMonitor}: PING keep-alives and the harness's own INFO/ECHO/CONFIG/MONITOR) and CPU seconds
+ * from {@code INFO cpu} (sys + user).
  *
  * @param calls total command calls
  * @param cpuSeconds used_cpu_sys + used_cpu_user
@@ -15,8 +15,6 @@ import java.util.Set;
  * <p>Thread-safety: immutable.
  */
 public record RedisLoad(long calls, double cpuSeconds) {
-    private static final Set<String> HARNESS = Set.of("info", "echo", "config|resetstat", "config", "monitor");
-
     /**
      * Reads the counters.
      *
@@ -24,16 +22,27 @@ public record RedisLoad(long calls, double cpuSeconds) {
      * @return the snapshot
      */
     public static RedisLoad of(RedisServer server) {
-        long calls = 0;
-        for (Map.Entry<String, Long> e : server.commandCalls().entrySet()) {
-            if (!HARNESS.contains(e.getKey())) {
-                calls += e.getValue();
-            }
-        }
+        long calls = calls(server.commandCalls());
         Map<String, String> cpu = server.info("cpu");
         double s = Double.parseDouble(cpu.getOrDefault("used_cpu_sys", "0"))
                 + Double.parseDouble(cpu.getOrDefault("used_cpu_user", "0"));
         return new RedisLoad(calls, s);
+    }
+
+    /**
+     * Sums command calls, housekeeping left out.
+     *
+     * @param commandCalls calls by command name as {@code INFO commandstats} gives them
+     * @return the total
+     */
+    static long calls(Map<String, Long> commandCalls) {
+        long calls = 0;
+        for (Map.Entry<String, Long> e : commandCalls.entrySet()) {
+            if (!CommandMonitor.isHousekeeping(e.getKey())) {
+                calls += e.getValue();
+            }
+        }
+        return calls;
     }
 
     /**

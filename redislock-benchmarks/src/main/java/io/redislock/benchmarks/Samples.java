@@ -67,6 +67,11 @@ public final class Samples {
         return size;
     }
 
+    /** @return how many samples were added, the dropped ones included */
+    public long count() {
+        return size + dropped;
+    }
+
     /** @return a sorted copy of the kept samples */
     public long[] sorted() {
         long[] s = Arrays.copyOf(data, size);

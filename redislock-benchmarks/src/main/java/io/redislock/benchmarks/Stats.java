@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Collection;
 
 /**
- * Order statistics and dispersion over small samples: median, nearest-rank percentiles, min/max spread
- * and the coefficient of variation.
+ * Order statistics and dispersion over small samples: median, nearest-rank percentiles, interpolated
+ * quantiles, min/max spread and the coefficient of variation.
  *
  * <p>Thread-safety: stateless.
  */
@@ -52,6 +52,27 @@ public final class Stats {
         double[] s = sorted(values);
         int rank = (int) Math.ceil(p / 100.0 * s.length);
         return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
+    }
+
+    /**
+     * A quantile by linear interpolation between the order statistics around position {@code q(n−1)}
+     * (Hyndman–Fan type 7): symmetric, so the 25th and 75th percentiles of {@code n} values lie equally
+     * far from the ends, e.g. positions 0.75 and 2.25 for four values.
+     *
+     * @param q in [0, 1]
+     * @param values at least one value
+     * @return the quantile
+     * @throws IllegalArgumentException if {@code values} is empty or {@code q} is out of range
+     */
+    public static double quantile(double q, double... values) {
+        if (!(q >= 0 && q <= 1)) {
+            throw new IllegalArgumentException("quantile must be in [0, 1], was " + q);
+        }
+        double[] s = sorted(values);
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
     }
 
     /**

@@ -74,4 +74,35 @@ class StatsTest {
         assertThat(s.size()).isEqualTo(3);
         assertThat(s.percentile(100)).isEqualTo(3.0);
     }
+
+    @Test
+    void interpolatedQuartilesAreSymmetricForEveryCount() {
+        // n=4: positions 0.75 and 2.25, equally far from both ends
+        assertThat(Stats.quantile(0.25, 0, 10, 20, 30)).isEqualTo(7.5);
+        assertThat(Stats.quantile(0.75, 0, 10, 20, 30)).isEqualTo(22.5);
+        // n=8: positions 1.75 and 5.25
+        double[] eight = {0, 1, 2, 3, 4, 5, 6, 7};
+        assertThat(Stats.quantile(0.25, eight)).isEqualTo(1.75);
+        assertThat(Stats.quantile(0.75, eight)).isEqualTo(5.25);
+        // n=5: exactly the second and fourth values
+        assertThat(Stats.quantile(0.25, 5, 4, 3, 2, 1)).isEqualTo(2.0);
+        assertThat(Stats.quantile(0.75, 5, 4, 3, 2, 1)).isEqualTo(4.0);
+        assertThat(Stats.quantile(0, 3, 1, 2)).isEqualTo(1.0);
+        assertThat(Stats.quantile(1, 3, 1, 2)).isEqualTo(3.0);
+        assertThat(Stats.quantile(0.5, 9)).isEqualTo(9.0);
+        assertThatThrownBy(() -> Stats.quantile(1.5, 1, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void summaryReportsTheRangeBelowFiveValuesAndTheQuartilesFromFive() {
+        Summary three = Summary.of(List.of(1.0, 2.0, 9.0));
+        assertThat(three.hasQuartiles()).isFalse();
+        assertThat(three.low()).isEqualTo(1.0);
+        assertThat(three.high()).isEqualTo(9.0);
+        Summary six = Summary.of(List.of(6.0, 1.0, 2.0, 3.0, 4.0, 5.0));
+        assertThat(six.hasQuartiles()).isTrue();
+        assertThat(six.low()).isEqualTo(2.25);
+        assertThat(six.high()).isEqualTo(4.75);
+        assertThat(six.median() - six.low()).isEqualTo(six.high() - six.median());
+    }
 }

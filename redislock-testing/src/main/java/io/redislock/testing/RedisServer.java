@@ -50,6 +50,8 @@ public final class RedisServer implements AutoCloseable {
             Set.of("--port", "--bind", "--dir", "--logfile", "--daemonize");
 
     private static final Set<RedisServer> LIVE = ConcurrentHashMap.newKeySet();
+    /** Prefix of the servers' temp directories; those of dead JVMs are removed at the first start. */
+    static final String TEMP_DIR_PREFIX = "redislock-redis-";
 
     static {
         try {
@@ -148,7 +150,9 @@ public final class RedisServer implements AutoCloseable {
         }
         Path dir;
         try {
-            dir = Files.createTempDirectory("redislock-redis-");
+            dir = Files.createTempDirectory(TEMP_DIR_PREFIX);
+            StaleDirs.markOwner(dir);
+            StaleDirs.sweepOnce(dir, TEMP_DIR_PREFIX);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a temp dir for redis-server", e);
         }

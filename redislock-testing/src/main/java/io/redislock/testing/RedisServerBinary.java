@@ -66,7 +66,9 @@ public final class RedisServerBinary {
     /**
      * Describes the binary {@link #resolve()} picks, e.g.
      * {@code "redis-server from PATH (/usr/bin/redis-server)"} or
-     * {@code "bundled redis-server 6.2.6 (/tmp/...)"}.
+     * {@code "bundled redis-server from the embedded-redis jar (/tmp/...)"}; the version is not named here
+     * (the embedded-redis resource names do not match what the binaries report: the amd64
+     * "6.2.6-v5" build is 6.2.11), ask the running server ({@code INFO server}) for it.
      *
      * @return a human readable description
      */
@@ -96,9 +98,8 @@ public final class RedisServerBinary {
         if (onPath != null) {
             return new Resolved(onPath, "redis-server from PATH (" + onPath + ")");
         }
-        String resource = bundledResource(System.getProperty("os.name"), System.getProperty("os.arch"));
         Path bundled = extractBundled();
-        return new Resolved(bundled, "bundled redis-server " + bundledVersion(resource) + " (" + bundled + ")");
+        return new Resolved(bundled, "bundled redis-server from the embedded-redis jar (" + bundled + ")");
     }
 
     private static Path findOnPath(String pathVariable) {
@@ -143,10 +144,6 @@ public final class RedisServerBinary {
                 + osName + "/" + osArch + "). Install Redis or set " + ENV_VARIABLE + ".");
     }
 
-    private static String bundledVersion(String resource) {
-        return resource.equals(BUNDLED_ARM64) ? "6.2.7" : "6.2.6";
-    }
-
     /**
      * Extracts the bundled binary for this platform (once per JVM), regardless of PATH.
      *
@@ -162,7 +159,7 @@ public final class RedisServerBinary {
                 throw new IllegalStateException("Classpath resource " + resource
                         + " not found: is com.github.codemonstur:embedded-redis on the classpath?");
             }
-            Path file = Files.createTempFile("redislock-redis-server-" + bundledVersion(resource) + "-", "");
+            Path file = Files.createTempFile("redislock-redis-server-", "");
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             if (!file.toFile().setExecutable(true, true) || !Files.isExecutable(file)) {

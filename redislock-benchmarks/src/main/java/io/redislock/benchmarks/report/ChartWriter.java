@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -13,11 +14,17 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * Draws the summary bar chart (PNG): per scenario, each library's speed relative to that scenario's
- * floor, on a logarithmic axis (1 = the floor, higher is better).
+ * baseline (the floor, or redis-benchmark in scenario 3), on a linear axis from 0 with a line at 1 (higher
+ * is better). Every bar is labelled with its value; the axis grows to fit the largest.
  *
  * <p>Thread-safety: stateless.
  */
 public final class ChartWriter {
+    /** The axis reaches at least this far, so that the line at 1 sits in the lower half. */
+    static final double MIN_AXIS_MAX = 2.0;
+    /** Head room above the largest bar for its label. */
+    static final double HEAD_ROOM = 1.15;
+
     private ChartWriter() {}
 
     /**
@@ -40,16 +47,15 @@ public final class ChartWriter {
                 .height(560)
                 .title(title)
                 .xAxisTitle("")
-                .yAxisTitle("relative to the floor (log scale; 1 = floor; higher is better)")
+                .yAxisTitle("relative to the scenario's baseline (1 = baseline; higher is better)")
                 .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setYAxisMin(0.001);
-        chart.getStyler().setYAxisMax(2.0);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(axisMax(bars));
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
-        chart.getStyler().setYAxisDecimalPattern("0.###");
+        chart.getStyler().setYAxisDecimalPattern("0.00##");
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         List<String> xs = new ArrayList<>(groups);
         for (String s : series) {
@@ -58,15 +64,46 @@ public final class ChartWriter {
                 Double v = null;
                 for (ChartBar b : bars) {
                     if (b.group().equals(g) && b.series().equals(s)) {
-                        v = Math.max(0.001, b.value());
+                        v = b.value();
                     }
                 }
                 ys.add(v);
             }
             chart.addSeries(s, xs, ys);
         }
+        chart.addAnnotation(new AnnotationLine(1.0, false, false));
         String file = png.toString();
         String base = file.endsWith(".png") ? file.substring(0, file.length() - 4) : file;
         BitmapEncoder.saveBitmapWithDPI(chart, base, BitmapEncoder.BitmapFormat.PNG, 110);
+    }
+
+    /**
+     * The top of the Y axis: {@value #HEAD_ROOM} × the largest bar, at least {@value #MIN_AXIS_MAX}, rounded
+     * up to a multiple of a 1-2-5 step that gives at most ten ticks.
+     *
+     * @param bars the bars
+     * @return the axis maximum
+     */
+    static double axisMax(List<ChartBar> bars) {
+        double largest = 0;
+        for (ChartBar b : bars) {
+            if (Double.isFinite(b.value())) {
+                largest = Math.max(largest, b.value());
+            }
+        }
+        double want = Math.max(MIN_AXIS_MAX, HEAD_ROOM * largest);
+        double step = niceStep(want / 10);
+        return Math.ceil(want / step - 1e-9) * step;
+    }
+
+    /** The smallest of 1, 2 or 5 times a power of ten that is at least {@code raw}. */
+    private static double niceStep(double raw) {
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * p >= raw - 1e-12) {
+                return m * p;
+            }
+        }
+        return 10 * p;
     }
 }

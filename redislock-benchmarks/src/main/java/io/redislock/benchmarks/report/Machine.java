@@ -30,7 +30,7 @@ public final class Machine {
     public static List<String> describe(RedisServer server) {
         List<String> out = new ArrayList<>();
         out.add("date: " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
-        out.add("cores: " + Runtime.getRuntime().availableProcessors() + " (" + cpuModel() + ")");
+        out.add("cores: " + cores() + " (" + cpuModel() + ")");
         out.add("memory: " + memory());
         out.add("OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
@@ -45,6 +45,11 @@ public final class Machine {
                 + ", no persistence, on 127.0.0.1 (same machine as the clients)");
         out.add("load average at the start: " + loadAverage());
         return out;
+    }
+
+    /** @return the processors available to this JVM */
+    public static int cores() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /**

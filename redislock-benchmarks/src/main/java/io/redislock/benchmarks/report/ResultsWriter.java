@@ -1,6 +1,6 @@
 package io.redislock.benchmarks.report;
 
-import java.util.ArrayList;
+import io.redislock.benchmarks.Summary;
 import java.util.List;
 
 /**
@@ -33,14 +33,13 @@ public final class ResultsWriter {
             sb.append("- ").append(m).append('\n');
         }
         sb.append("\n## Targets (issue 5), paired within rounds\n\n");
-        sb.append("| scenario | target | measured: median (interquartile range over rounds) | verdict |\n|---|---|---:|---|\n");
-        List<Target> all = new ArrayList<>();
+        sb.append("| scenario | target | measured: median (interquartile range over rounds; the range with fewer than "
+                + Summary.MIN_FOR_QUARTILES + ") | verdict |\n|---|---|---:|---|\n");
         for (Section s : sections) {
-            all.addAll(s.targets());
-        }
-        for (Target t : all) {
-            sb.append("| ").append(t.scenario()).append(" | ").append(t.what()).append(" | ")
-                    .append(t.measuredText()).append(" | ").append(t.verdict()).append(" |\n");
+            for (Target t : s.targets()) {
+                sb.append("| ").append(t.scenario()).append(" | ").append(t.what()).append(" | ")
+                        .append(t.measuredText(s.rounds())).append(" | ").append(t.verdict()).append(" |\n");
+            }
         }
         if (chartFile != null) {
             sb.append("\n![speed relative to the floor per scenario](").append(chartFile).append(")\n");

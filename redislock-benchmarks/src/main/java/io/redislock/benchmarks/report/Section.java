@@ -16,6 +16,7 @@ public final class Section {
     private final List<String> notes = new ArrayList<>();
     private final List<Target> targets = new ArrayList<>();
     private final List<ChartBar> bars = new ArrayList<>();
+    private int rounds;
 
     /**
      * Creates a section.
@@ -75,6 +76,22 @@ public final class Section {
     public Section bar(ChartBar b) {
         bars.add(b);
         return this;
+    }
+
+    /**
+     * Sets the configured number of measured rounds, so that targets measured in fewer show their n.
+     *
+     * @param configured the rounds the scenario was configured to measure
+     * @return this section
+     */
+    public Section rounds(int configured) {
+        this.rounds = configured;
+        return this;
+    }
+
+    /** @return the configured number of measured rounds, 0 if unknown */
+    public int rounds() {
+        return rounds;
     }
 
     /** @return the title */

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for a fixed time, each through its own {@link Locker} (own clients). Inside the critical section a
  * worker notes who held the lock before it and when that holder started releasing, which gives the
  * hand-off latency (release → next holder's acquire, counted only when the holder changed) and the share
- * of acquisitions that changed holder; it also checks mutual exclusion.
+ * of acquisitions that changed holder; it also checks mutual exclusion. Each acquisition's wait ({@code
+ * lock()} entry → return) is recorded too. Latencies and acquisition counts cover the measuring window
+ * only: acquisitions returning while the workers drain after it are counted in {@link #total()} alone.
  *
  * <p>Thread-safety: not thread-safe; run once from one thread.
  */
@@ -36,6 +38,7 @@ final class ContendedBlock {
         long violations;
         String firstError;
         final Samples handoff = new Samples(1_000_000);
+        final Samples wait = new Samples(1_000_000);
     }
 
     final List<WorkerResult> results = new ArrayList<>();
@@ -98,6 +101,7 @@ final class ContendedBlock {
 
     private static void work(int id, Locker locker, Baton baton, WorkerResult res, long end) {
         while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
+            long entered = System.nanoTime();
             try {
                 locker.lock();
             } catch (Exception e) {
@@ -111,14 +115,18 @@ final class ContendedBlock {
                 res.violations++;
             }
             int prev = baton.holder;
+            boolean inWindow = t - end < 0;
             if (prev >= 0 && prev != id) {
                 res.changes++;
-                res.handoff.add(t - baton.releasedAt);
+                if (inWindow) {
+                    res.handoff.add(t - baton.releasedAt);
+                }
             }
             baton.holder = id;
             res.total++;
-            if (t - end < 0) {
+            if (inWindow) {
                 res.inWindow++;
+                res.wait.add(t - entered);
             }
             baton.inside.decrementAndGet();
             baton.releasedAt = System.nanoTime();
@@ -193,10 +201,20 @@ final class ContendedBlock {
         return null;
     }
 
+    /** @return hand-off latencies (holder changed) of acquisitions inside the window */
     Samples handoffs() {
         Samples s = new Samples();
         for (WorkerResult r : results) {
             s.addAll(r.handoff);
+        }
+        return s;
+    }
+
+    /** @return wait times ({@code lock()} entry → return) of acquisitions inside the window */
+    Samples waits() {
+        Samples s = new Samples();
+        for (WorkerResult r : results) {
+            s.addAll(r.wait);
         }
         return s;
     }

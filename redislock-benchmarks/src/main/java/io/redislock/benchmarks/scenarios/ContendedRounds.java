@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The measuring loop shared by the contended scenarios: N workers per library, each with its own client,
  * in shuffled rounds of one block per library; per round, throughput, hand-off, fairness, holder changes
- * and (when a server is given) the Redis work per acquisition.
+ * and (when a server is given) the Redis work per acquisition; hand-off and wait latencies pooled over
+ * rounds.
  *
  * <p>Thread-safety: not thread-safe; one per scenario run.
  */
@@ -29,6 +30,7 @@ final class ContendedRounds {
 
     final Map<String, List<Locker>> lockers = new LinkedHashMap<>();
     final Map<String, Samples> handoffs = new LinkedHashMap<>();
+    final Map<String, Samples> waits = new LinkedHashMap<>();
     final Map<String, String> problems = new LinkedHashMap<>();
     final RoundData data = new RoundData();
     private final Set<String> broken = new LinkedHashSet<>();
@@ -52,6 +54,7 @@ final class ContendedRounds {
             }
             lockers.put(e.getKey(), list);
             handoffs.put(e.getKey(), new Samples());
+            waits.put(e.getKey(), new Samples());
         }
         return this;
     }
@@ -79,6 +82,7 @@ final class ContendedRounds {
             Samples h = b.handoffs();
             data.put(s, "handoffP50", r, h.percentile(50));
             handoffs.get(s).addAll(h);
+            waits.get(s).addAll(b.waits());
             double[] perWorker = b.perWorkerInWindow();
             data.put(s, "cv", r, Stats.coefficientOfVariation(perWorker));
             data.put(s, "minWorker", r, Stats.min(perWorker));

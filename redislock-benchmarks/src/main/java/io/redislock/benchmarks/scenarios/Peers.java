@@ -18,6 +18,8 @@ final class Peers {
     static final String REDISSON = "Redisson";
     static final String SPRING_PUBSUB = "Spring PUB_SUB_LOCK";
     static final String SPRING_SPIN = "Spring SPIN_LOCK";
+    /** Scenario 3's baseline in the chart: the scripts run pipelined by redis-benchmark. */
+    static final String REDIS_BENCHMARK = "redis-benchmark";
 
     private Peers() {}
 }
