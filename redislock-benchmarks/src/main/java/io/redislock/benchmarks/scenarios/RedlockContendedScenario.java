@@ -68,15 +68,18 @@ public final class RedlockContendedScenario {
                 cfg.workers() + " workers, each with its own client over the same five redis-server processes, loop"
                         + " lock → empty critical section → unlock on one key. " + cfg.contendedRounds()
                         + " measured rounds (after 1 warm-up) of " + cfg.contendedBlock().toMillis() + " ms per"
-                        + " variant, shuffled per round. Hand-off and fairness as in scenario 2. No target: this"
+                        + " variant, shuffled per round. Wait, hand-off and fairness as in scenario 2. No target: this"
                         + " shows what the Redlock hand-off changes.",
-                List.of("variant", "acquisitions/s", "vs redislock", "hand-off p50", "hand-off p99", "fairness CV",
-                        "holder changed"));
+                List.of("variant", "acquisitions/s", "vs redislock", "wait p50", "wait p99", "hand-off p50",
+                        "hand-off p99", "hand-offs (n)", "fairness CV", "holder changed"))
+                .rounds(cfg.contendedRounds());
         for (String s : c.handoffs.keySet()) {
             Samples h = c.handoffs.get(s);
-            sec.row(List.of(s, Fmt.count(data.summary(s, "ops")),
-                    s.equals(RL) ? "1.00×" : Fmt.ratio(data.ratio(s, RL, "ops")),
-                    Fmt.micros(h.percentile(50)), Fmt.micros(h.percentile(99)),
+            Samples w = c.waits.get(s);
+            sec.row(List.of(s, Fmt.count(data.summary(s, "ops"), cfg.contendedRounds()),
+                    s.equals(RL) ? "1.00×" : Fmt.ratio(data.ratio(s, RL, "ops"), cfg.contendedRounds()),
+                    Fmt.micros(w.percentile(50)), Fmt.micros(w.percentile(99)),
+                    Fmt.micros(h.percentile(50)), Fmt.micros(h.percentile(99)), Fmt.count(h.count()),
                     Fmt.plain(data.summary(s, "cv").median()), Fmt.percent(data.summary(s, "changed").median())));
         }
         for (Map.Entry<String, String> p : c.problems.entrySet()) {

@@ -154,11 +154,12 @@ public final class RedlockScenario {
                         + " variant; median over rounds). Commands were"
                         + " counted with MONITOR on all five nodes in a separate window.",
                 List.of("library", "acquire p50", "acquire p99", "acquire vs floor", "acquire+release ops/s",
-                        "Redis CPU / op, all nodes", "client commands / op, all nodes"));
+                        "Redis CPU / op, all nodes", "client commands / op, all nodes")).rounds(cfg.serialRounds());
         for (String s : acquire.keySet()) {
             sec.row(List.of(s, Fmt.micros(acquire.get(s).percentile(50)), Fmt.micros(acquire.get(s).percentile(99)),
-                    s.equals(FLOOR5) ? "1.00×" : Fmt.ratio(data.ratio(s, FLOOR5, "acquireP50")),
-                    Fmt.count(data.summary(s, "ops")), Fmt.plain(data.summary(s, "cpuPerOp").median()) + " µs",
+                    s.equals(FLOOR5) ? "1.00×" : Fmt.ratio(data.ratio(s, FLOOR5, "acquireP50"), cfg.serialRounds()),
+                    Fmt.count(data.summary(s, "ops"), cfg.serialRounds()),
+                    Fmt.cpuMicros(data.summary(s, "cpuPerOp").median()),
                     commands.getOrDefault(s, "–")));
         }
         sec.target(Target.ratio(TITLE, "5-node acquire median ≤ 1.15× the raw parallel floor",

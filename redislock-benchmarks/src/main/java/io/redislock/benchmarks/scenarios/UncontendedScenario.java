@@ -125,12 +125,14 @@ public final class UncontendedScenario {
                         + " the block, median over rounds) includes Redis's own network work. Client commands per"
                         + " operation were counted with MONITOR in a separate, untimed window (script-internal calls"
                         + " excluded).",
-                List.of("library", "ops/s", "p50", "p99", "ops/s vs floor", "Redis CPU / op", "client commands / op"));
+                List.of("library", "ops/s", "p50", "p99", "ops/s vs floor", "Redis CPU / op", "client commands / op"))
+                .rounds(cfg.serialRounds());
         for (String s : latency.keySet()) {
             Samples l = latency.get(s);
-            sec.row(List.of(s, Fmt.count(data.summary(s, "ops")), Fmt.micros(l.percentile(50)),
-                    Fmt.micros(l.percentile(99)), s.equals(FLOOR) ? "1.00×" : Fmt.ratio(data.ratio(s, FLOOR, "ops")),
-                    Fmt.plain(data.summary(s, "cpuPerOp").median()) + " µs", commands.getOrDefault(s, "–")));
+            sec.row(List.of(s, Fmt.count(data.summary(s, "ops"), cfg.serialRounds()), Fmt.micros(l.percentile(50)),
+                    Fmt.micros(l.percentile(99)),
+                    s.equals(FLOOR) ? "1.00×" : Fmt.ratio(data.ratio(s, FLOOR, "ops"), cfg.serialRounds()),
+                    Fmt.cpuMicros(data.summary(s, "cpuPerOp").median()), commands.getOrDefault(s, "–")));
         }
         List<String> redisson = List.of(REDISSON_LEASE, REDISSON_WATCHDOG);
         sec.target(Target.ratio(TITLE, "redislock tryAcquire+release ops/s ≥ 0.9× the floor",
