@@ -510,4 +510,42 @@ class SingleNodeFaultsIT {
         t.printStackTrace(new java.io.PrintWriter(w));
         return w.toString();
     }
+
+    @Test
+    void aReleaseRightAfterRedisDroppedTheConnectionIsSentOnceTheClientReconnects(RedisServer redis) throws Exception {
+        // (reconnect attempts back off up to 1 s: the release may wait that long once connections are accepted)
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
+                .commandTimeout(Duration.ofSeconds(5)).build())) {
+            Lease lease = c.lock("dropped").acquire(Duration.ofSeconds(5));
+            // no new connection is accepted for a while: the client rejects commands while it reconnects
+            redis.command("CONFIG", "SET", "maxclients", "1");
+            try {
+                redis.command("CLIENT", "KILL", "TYPE", "normal"); // the lock client's command connection
+                CompletableFuture<Boolean> released = lease.releaseAsync();
+                Thread.sleep(300);
+                assertThat(released).as("waits for the reconnect within the command timeout").isNotDone();
+            } finally {
+                redis.command("CONFIG", "SET", "maxclients", "10000");
+            }
+            assertThat(lease.releaseAsync().get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(redis.command("EXISTS", "dropped")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void aReleaseThatCannotReachRedisSaysTheConnectionIsDownRatherThanSlow(RedisServer redis) throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
+                .commandTimeout(Duration.ofMillis(500)).build())) {
+            Lease lease = c.lock("down").acquire(Duration.ofSeconds(5));
+            redis.command("CONFIG", "SET", "maxclients", "1");
+            try {
+                redis.command("CLIENT", "KILL", "TYPE", "normal");
+                assertThatThrownBy(lease::release).isInstanceOf(LockUnavailableException.class)
+                        .hasMessageContaining("connection to Redis was lost or is down")
+                        .hasMessageNotContaining("in time");
+            } finally {
+                redis.command("CONFIG", "SET", "maxclients", "10000");
+            }
+        }
+    }
 }

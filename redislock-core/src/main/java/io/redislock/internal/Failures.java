@@ -140,6 +140,19 @@ final class Failures {
     }
 
     /**
+     * Whether {@code t} says the client refused to send a command because its connection is down (Lettuce's
+     * "Currently not connected. Commands are rejected." while it reconnects): nothing was written.
+     *
+     * @param t a node's failure
+     * @return whether the command was never sent
+     */
+    static boolean notSent(Throwable t) {
+        Throwable c = Futures.unwrap(t);
+        String m = c.getMessage();
+        return c instanceof io.lettuce.core.RedisException && m != null && m.contains("Commands are rejected");
+    }
+
+    /**
      * Whether {@code t} says that the server could not be reached at all (connection refused, connect timed
      * out, unknown host): nothing was said about the credentials.
      *

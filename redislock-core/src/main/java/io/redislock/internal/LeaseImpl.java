@@ -295,7 +295,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
                 throw notHeld("extend");
             }
             throw new LockUnavailableException("could not extend lock '" + lock.name() + "': "
-                    + noAnswer(round.errorReply()) + "; the lease stays valid until its deadline", null);
+                    + noAnswer(round) + "; the lease stays valid until its deadline", null);
         });
     }
 
@@ -360,8 +360,14 @@ final class LeaseImpl implements Lease, Clockwork.Item {
      * @param errorReply a node's error reply to the round, or null
      * @return why a release or extend got too few answers
      */
-    private String noAnswer(String errorReply) {
+    private String noAnswer(LockEngine.Round round) {
         int n = engine.nodes.size();
+        String errorReply = round.errorReply();
+        if (errorReply == null && round.connectionLost()) {
+            return withRefusal(n == 1 ? "the connection to Redis was lost or is down (it reconnects by itself)"
+                    : "fewer than a majority of the " + n + " Redis nodes answered in time (connections lost or down,"
+                            + " or nodes slow)");
+        }
         if (errorReply != null) {
             return withRefusal(n == 1 ? "Redis replied with an error: " + clause(errorReply)
                     : "fewer than a majority of the " + n + " Redis nodes did it in time (unreachable, slow or"
@@ -443,7 +449,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         releasing = call.thenApply(round -> {
             if (round.outcome() == LockEngine.Outcome.UNKNOWN) {
                 throw new LockUnavailableException("could not release lock '" + lock.name() + "': "
-                        + noAnswer(round.errorReply()) + "; it will expire by itself after its lease", null);
+                        + noAnswer(round) + "; it will expire by itself after its lease", null);
             }
             if (round.outcome() == LockEngine.Outcome.OK) {
                 return true;

@@ -425,10 +425,12 @@ public final class LockEngine implements AutoCloseable {
      * @param outcome what the round decided
      * @param errorReply the text of a node's error reply (secrets masked), or null
      * @param regranted NOT_OWNER on one node whose key holds this token again after a newer grant (see extend.lua)
+     * @param connectionLost UNKNOWN without an error reply, where a node's connection was lost or down (not
+     *     merely slow)
      */
-    record Round(Outcome outcome, String errorReply, boolean regranted) {
+    record Round(Outcome outcome, String errorReply, boolean regranted, boolean connectionLost) {
         Round(Outcome outcome, String errorReply) {
-            this(outcome, errorReply, false);
+            this(outcome, errorReply, false, false);
         }
     }
 
@@ -444,7 +446,7 @@ public final class LockEngine implements AutoCloseable {
         String[] args = {token, Long.toString(TimeUnit.NANOSECONDS.toMillis(leaseNanos)),
             nodes.size() == 1 ? Long.toString(fence) : ""};
         long timeout = Math.min(roundTimeoutNanos(leaseNanos), Math.max(leaseNanos / 3, 1));
-        return Fanout.<Long>run(nodes, quorum, timeout, n -> n.evalRaw(Script.EXTEND, keys, args),
+        return Fanout.<Long>run(nodes, quorum, timeout, n -> n.evalRawOnceConnected(Script.EXTEND, keys, timeout, args),
                         (n, r) -> r != null && r == 1L)
                 .thenApply(f -> outcome(f));
     }
@@ -455,14 +457,16 @@ public final class LockEngine implements AutoCloseable {
         }
         int no = f.answered() - f.yes();
         if (no > nodes.size() - quorum) {
-            return new Round(Outcome.NOT_OWNER, null, nodes.size() == 1 && Long.valueOf(2L).equals(f.reply(0)));
+            return new Round(Outcome.NOT_OWNER, null, nodes.size() == 1 && Long.valueOf(2L).equals(f.reply(0)), false);
         }
+        boolean lost = false;
         for (Throwable t : f.errorList()) {
             if (Failures.errorReply(t)) {
                 return new Round(Outcome.UNKNOWN, Failures.replyText(t));
             }
+            lost |= Failures.connectionLost(t);
         }
-        return new Round(Outcome.UNKNOWN, null);
+        return new Round(Outcome.UNKNOWN, null, false, lost);
     }
 
     /**
@@ -474,8 +478,10 @@ public final class LockEngine implements AutoCloseable {
         String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
         // the per-node timeout of every operation (the command timeout on one node): a hung node must not
         // hold a release that needs its answer for seconds
-        Fanout<Long> f = Fanout.<Long>start(nodes, quorum, roundTimeoutNanos(l.leaseNanos()),
-                n -> n.evalRaw(Script.RELEASE, l.keys, args), (n, r) -> r != null && r == 1L, after, false);
+        long timeout = roundTimeoutNanos(l.leaseNanos());
+        Fanout<Long> f = Fanout.<Long>start(nodes, quorum, timeout,
+                n -> n.evalRawOnceConnected(Script.RELEASE, l.keys, timeout, args), (n, r) -> r != null && r == 1L,
+                after, false);
         for (CompletableFuture<?> sending : f.sent()) {
             if (!sending.isDone()) {
                 order.track(sending);

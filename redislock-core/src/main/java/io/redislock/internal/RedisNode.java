@@ -349,6 +349,38 @@ final class RedisNode implements AutoCloseable {
         return connection().thenCompose(c2 -> evalOn(c2, script, keys, args));
     }
 
+    /**
+     * As {@link #evalRaw}, but a call that the client refused to send because the connection is down
+     * (Lettuce rejects commands while it reconnects, e.g. just after Redis or a proxy dropped it) is sent
+     * again once reconnected, every 10-20 ms until {@code budgetNanos} from now: nothing was written, so
+     * sending it again is safe. For calls that must not give up at the first hiccup (release, extend).
+     */
+    <T> CompletableFuture<T> evalRawOnceConnected(Script script, String[] keys, long budgetNanos, String... args) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        evalUntil(out, script, keys, args, ticker.nanos() + budgetNanos);
+        return out;
+    }
+
+    private <T> void evalUntil(CompletableFuture<T> out, Script script, String[] keys, String[] args, long deadline) {
+        this.<T>evalRaw(script, keys, args).whenComplete((r, e) -> {
+            if (e == null) {
+                out.complete(r);
+                return;
+            }
+            long pause = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(15);
+            if (!Failures.notSent(e) || closed || ticker.nanos() + pause >= deadline) {
+                out.completeExceptionally(e);
+                return;
+            }
+            try {
+                timer().newTimeout(t -> evalUntil(out, script, keys, args, deadline), pause,
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (RuntimeException stopped) {
+                out.completeExceptionally(e); // the timer is stopped: the client is closing
+            }
+        });
+    }
+
     private <T> CompletableFuture<T> evalOn(
             StatefulRedisConnection<String, String> c, Script script, String[] keys, String[] args) {
         CompletableFuture<T> f =
