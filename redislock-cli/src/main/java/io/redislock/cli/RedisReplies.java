@@ -28,7 +28,8 @@ final class RedisReplies {
     /** Redis echoes the arguments of an unknown command (script SHA, keys, owner token): not needed. */
     private static final Pattern ARGS_ECHO = Pattern.compile(", with args beginning with: .*$");
     private static final int MAX_CAUSES = 64;
-    private static final Pattern COUNT = Pattern.compile("only \\d+ of \\d+ Redis nodes answered(?:, a majority needs \\d+)?");
+    private static final Pattern COUNT =
+            Pattern.compile("only \\d+ of \\d+ Redis nodes answered(?: with a vote that counts)?(?:, a majority needs \\d+)?");
 
     private RedisReplies() {}
 

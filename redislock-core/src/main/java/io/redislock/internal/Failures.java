@@ -48,8 +48,8 @@ final class Failures {
                     + "; check that it is running and reachable", cause);
         }
         long young = a.errors().stream().filter(e -> e instanceof LockUnavailableException).count();
-        String why = young == 0 ? "" : " (" + young + " more restarted less than the longest lease ago, so their grants"
-                + " do not count: enforceDelayedRestart)";
+        String why = young == 0 ? "" : " (" + young + " more answered but restarted less than the longest lease ago, so"
+                + " their grants do not count: enforceDelayedRestart)";
         long refused = a.errors().stream().filter(Failures::authenticationFailed).count();
         if (refused > 0) {
             why += " (" + refused + " more refused the credentials; check the password)";
@@ -58,8 +58,11 @@ final class Failures {
         if (!replies.isEmpty()) {
             why += " (" + replies.size() + " more replied with an error: " + replyText(replies.get(0)) + ")";
         }
+        // nodes that answered with a grant that does not count, refused credentials or an error reply are not
+        // among those that "answered": say so, or "only 0 of 3 answered" reads as if none did
+        String answered = why.isEmpty() ? " Redis nodes answered" : " Redis nodes answered with a vote that counts";
         QuorumNotReachedException q = new QuorumNotReachedException(what + " lock '" + l.name() + "': only "
-                + a.answered() + " of " + nodes.size() + " Redis nodes answered, a majority needs " + quorum + why,
+                + a.answered() + " of " + nodes.size() + answered + ", a majority needs " + quorum + why,
                 a.answered(), nodes.size());
         for (Throwable t : a.errors()) {
             q.addSuppressed(t);

@@ -192,7 +192,7 @@ class RedlockRestartIT extends RedlockTestSupport {
         for (int i = 0; i < 2; i++) { // the second time with the uptime of every node known
             assertThatThrownBy(strictFresh::tryAcquire)
                     .isInstanceOf(QuorumNotReachedException.class)
-                    .hasMessageContaining("more restarted less than the longest lease ago")
+                    .hasMessageContaining("more answered but restarted less than the longest lease ago")
                     .satisfies(e -> assertThat(((QuorumNotReachedException) e).answered()).isLessThanOrEqualTo(2));
         }
 
