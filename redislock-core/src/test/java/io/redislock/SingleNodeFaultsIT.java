@@ -548,4 +548,26 @@ class SingleNodeFaultsIT {
             }
         }
     }
+
+    @Test
+    void aTryAcquireRightAfterRedisDroppedTheConnectionIsSentOnceTheClientReconnects(RedisServer redis)
+            throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
+                .commandTimeout(Duration.ofSeconds(5)).build())) {
+            c.lock("dropped-try").tryAcquire().orElseThrow().release(); // connected
+            redis.command("CONFIG", "SET", "maxclients", "1");
+            CompletableFuture<Optional<Lease>> tried;
+            try {
+                redis.command("CLIENT", "KILL", "TYPE", "normal");
+                tried = c.lock("dropped-try").tryAcquireAsync();
+                Thread.sleep(300);
+                assertThat(tried).as("waits for the reconnect within the round's bound").isNotDone();
+            } finally {
+                redis.command("CONFIG", "SET", "maxclients", "10000");
+            }
+            try (Lease lease = tried.get(10, TimeUnit.SECONDS).orElseThrow()) {
+                assertThat(redis.command("GET", "dropped-try")).isEqualTo(lease.token());
+            }
+        }
+    }
 }

@@ -63,7 +63,9 @@ final class Rounds {
         // left the nodes split between waiters in 60% instead of 25% of samples, and cut 150-180 to 50-70
         // grants/s (6 clients, 5 nodes).
         boolean fairWait = !member.isEmpty() && "1".equals(l.grantArg());
-        return Fanout.<List<Object>>start(nodes, quorum, timeout, n -> n.evalRaw(Script.ACQUIRE, l.keys, args),
+        long bound = timeout; // a call the client refused while reconnecting is sent again within the round
+        return Fanout.<List<Object>>start(nodes, quorum, bound,
+                        n -> n.evalRawOnceConnected(Script.ACQUIRE, l.keys, bound, args),
                         (n, r) -> LockEngine.isOne(r.get(0)) && engine.trusted(n), order.after(l.keys[0]), fairWait)
                 .done()
                 .thenCompose(f -> decide(l, token, member, score, keepMs, f, start, keptLate));
