@@ -543,6 +543,8 @@ class SingleNodeFaultsIT {
                 assertThatThrownBy(lease::release).isInstanceOf(LockUnavailableException.class)
                         .hasMessageContaining("connection to Redis was lost or is down")
                         .hasMessageNotContaining("in time");
+                assertThatThrownBy(() -> c.lock("down-too").tryAcquire()).isInstanceOf(LockUnavailableException.class)
+                        .hasMessageContaining("was lost and is not back yet (it reconnects by itself)");
             } finally {
                 redis.command("CONFIG", "SET", "maxclients", "10000");
             }

@@ -43,6 +43,11 @@ final class Failures {
                 return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
                         + " replied with an error: " + replyText(cause), cause);
             }
+            if (notSent(cause)) {
+                return new LockUnavailableException(what + " lock '" + l.name() + "': the connection to Redis at "
+                        + nodes.get(0).display + " was lost and is not back yet (it reconnects by itself); check that"
+                        + " it is running and reachable", cause);
+            }
             return new LockUnavailableException(what + " lock '" + l.name() + "': Redis at " + nodes.get(0).display
                     + " did not answer" + (cause == null ? "" : timeout(cause) ? " in time" : " (" + describe(cause) + ")")
                     + "; check that it is running and reachable", cause);
