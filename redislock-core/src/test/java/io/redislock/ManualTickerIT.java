@@ -144,4 +144,26 @@ class ManualTickerIT {
             assertThatThrownBy(lease::close).isInstanceOf(LockLostException.class).hasMessageContaining("EXPIRED");
         }
     }
+
+    @Test
+    void anAttemptRefusedWhileReconnectingIsNotSentAgainAfterItsRoundEndedEvenIfTheTickerStands(RedisServer redis)
+            throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get)
+                .commandTimeout(Duration.ofMillis(500)).build())) {
+            c.lock("frozen-retry").tryAcquire().orElseThrow().release(); // connected
+            redis.command("CONFIG", "SET", "maxclients", "1");
+            try {
+                redis.command("CLIENT", "KILL", "TYPE", "normal");
+                assertThatThrownBy(() -> c.lock("frozen-retry").tryAcquire()).isInstanceOf(LockUnavailableException.class);
+                redis.resetStats();
+            } finally {
+                redis.command("CONFIG", "SET", "maxclients", "10000");
+            }
+            // the client reconnects (within its 1 s backoff); an attempt still being re-sent would now arrive
+            Thread.sleep(2_000);
+            assertThat(redis.commandCalls().getOrDefault("evalsha", 0L)).as("attempts sent after the round ended")
+                    .isZero();
+            assertThat(redis.command("EXISTS", "frozen-retry")).isEqualTo(0L);
+        }
+    }
 }

@@ -572,4 +572,28 @@ class SingleNodeFaultsIT {
             }
         }
     }
+
+    @Test
+    void anExtendMadeWhileTheClientReconnectsFailsAtOnceAndKeepsTheShorterDeadline(RedisServer redis)
+            throws Exception {
+        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
+                .commandTimeout(Duration.ofSeconds(5)).build())) {
+            Lease lease = c.lock("dropped-extend", LockOptions.builder().autoRenew(false).build())
+                    .acquire(Duration.ofSeconds(5));
+            redis.command("CONFIG", "SET", "maxclients", "1");
+            try {
+                redis.command("CLIENT", "KILL", "TYPE", "normal");
+                // not sent again once reconnected: a re-sent shorter extend could overtake the longer one after it
+                CompletableFuture<Void> shorter = lease.extendAsync(Duration.ofSeconds(2));
+                CompletableFuture<Void> longer = lease.extendAsync(Duration.ofSeconds(30));
+                for (CompletableFuture<Void> f : List.of(shorter, longer)) {
+                    assertThatThrownBy(() -> f.get(3, TimeUnit.SECONDS)).hasCauseInstanceOf(LockUnavailableException.class);
+                }
+                assertThat(lease.remainingValidity()).isLessThanOrEqualTo(Duration.ofSeconds(2));
+            } finally {
+                redis.command("CONFIG", "SET", "maxclients", "10000");
+            }
+            lease.release();
+        }
+    }
 }

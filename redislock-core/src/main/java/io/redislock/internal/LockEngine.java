@@ -446,7 +446,9 @@ public final class LockEngine implements AutoCloseable {
         String[] args = {token, Long.toString(TimeUnit.NANOSECONDS.toMillis(leaseNanos)),
             nodes.size() == 1 ? Long.toString(fence) : ""};
         long timeout = Math.min(roundTimeoutNanos(leaseNanos), Math.max(leaseNanos / 3, 1));
-        return Fanout.<Long>run(nodes, quorum, timeout, n -> n.evalRawOnceConnected(Script.EXTEND, keys, timeout, args),
+        // not re-sent while reconnecting (unlike a release): a lease's expiry-setting calls must reach Redis
+        // in the order the ExpiryLedger numbered them, and a re-sent call could overtake a later one
+        return Fanout.<Long>run(nodes, quorum, timeout, n -> n.evalRaw(Script.EXTEND, keys, args),
                         (n, r) -> r != null && r == 1L)
                 .thenApply(f -> outcome(f));
     }

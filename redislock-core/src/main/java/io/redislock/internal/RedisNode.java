@@ -352,12 +352,15 @@ final class RedisNode implements AutoCloseable {
     /**
      * As {@link #evalRaw}, but a call that the client refused to send because the connection is down
      * (Lettuce rejects commands while it reconnects, e.g. just after Redis or a proxy dropped it) is sent
-     * again once reconnected, every 10-20 ms until {@code budgetNanos} from now: nothing was written, so
-     * sending it again is safe. For calls that must not give up at the first hiccup (release, extend).
+     * again once reconnected, every 10-20 ms until shortly before {@code budgetNanos} from now (real time,
+     * as the round's own bound, whatever the ticker): nothing was written, so sending it again is safe.
+     * For calls that must not give up at the first hiccup and that no later call of the same owner can
+     * overtake in a harmful way (an acquisition round, a release); not for a lease's extends, whose order
+     * matters.
      */
     <T> CompletableFuture<T> evalRawOnceConnected(Script script, String[] keys, long budgetNanos, String... args) {
         CompletableFuture<T> out = new CompletableFuture<>();
-        evalUntil(out, script, keys, args, ticker.nanos() + budgetNanos);
+        evalUntil(out, script, keys, args, System.nanoTime() + budgetNanos);
         return out;
     }
 
@@ -368,7 +371,10 @@ final class RedisNode implements AutoCloseable {
                 return;
             }
             long pause = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(15);
-            if (!Failures.notSent(e) || closed || ticker.nanos() + pause >= deadline) {
+            // the last try ends a timer tick (10 ms) before the round's bound, so that the round reports
+            // this failure rather than its own timeout
+            long margin = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+            if (!Failures.notSent(e) || closed || System.nanoTime() + pause + margin >= deadline) {
                 out.completeExceptionally(e);
                 return;
             }

@@ -12,7 +12,7 @@
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   if ARGV[3] and ARGV[3] ~= '' then
     local c = tonumber(redis.call('GET', KEYS[2]) or '')
-    if c and c ~= tonumber(ARGV[3]) then return 2 end
+    if c and c > tonumber(ARGV[3]) then return 2 end
   end
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   redis.call('PEXPIRE', KEYS[2], string.format('%.0f', math.max(86400000, tonumber(ARGV[2]))))
