@@ -127,7 +127,7 @@ class PasswordChangeIT {
                 // the operator puts the old password back by restarting Redis with its configuration: while it
                 // is down, the refusal says nothing any more, and a wait must outlast the restart
                 redis.kill();
-                awaitTryFailingWith(lock, "did not answer");
+                awaitTryFailingWith(lock, "was lost and is not back yet");
                 CompletableFuture<Lease> waiting = lock.acquireAsync(LONG_WAIT);
                 Thread.sleep(500);
                 assertThat(waiting).as("still waiting while Redis is down").isNotDone();

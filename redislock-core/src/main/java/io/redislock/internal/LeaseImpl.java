@@ -301,6 +301,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
 
     /**
      * @param answered the ticker reading when the refusal came back
+     * @param regranted whether the key holds this token again after a newer grant (one node, see extend.lua)
      * @return why Redis no longer holds this owner's token: an answer after the validity deadline means the
      *     key most likely expired first (a pause here, or Redis or the network stalled), not that someone
      *     deleted it
@@ -320,11 +321,6 @@ final class LeaseImpl implements Lease, Clockwork.Item {
                 + PAUSES + "), or Redis or the network stalled, for longer than the lease";
     }
 
-    /**
-     * @param now the ticker reading at the deadline
-     * @return why renewals kept failing: none was sent (this process was not running), else the refused
-     *     credentials if that is known, else the last renewal's error reply, else "unreachable or slow"
-     */
     /** Why a lease whose key holds its token again after a newer grant was lost (one node). */
     static final String REGRANTED = "the lock was granted again since this lease's grant (the fencing counter moved"
             + " on), though the key now holds this owner's token again: the key was lost in between, e.g. Redis"
@@ -333,6 +329,11 @@ final class LeaseImpl implements Lease, Clockwork.Item {
 
     private static final String PAUSES = "stopped with Ctrl-Z or SIGSTOP, or paused by a long GC or its host";
 
+    /**
+     * @param now the ticker reading at the deadline
+     * @return why renewals kept failing: none was sent (this process was not running), else the refused
+     *     credentials if that is known, else the last renewal's error reply, else "unreachable or slow"
+     */
     private String whyNoRenewal(long now) {
         long late = now - renewAt;
         long tooLate = Math.max(leaseNanos / 3, TimeUnit.MILLISECONDS.toNanos(100));
@@ -357,7 +358,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     }
 
     /**
-     * @param errorReply a node's error reply to the round, or null
+     * @param round a release or extend round that was not decided (UNKNOWN)
      * @return why a release or extend got too few answers
      */
     private String noAnswer(LockEngine.Round round) {
