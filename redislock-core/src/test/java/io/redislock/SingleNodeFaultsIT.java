@@ -596,4 +596,35 @@ class SingleNodeFaultsIT {
             lease.release();
         }
     }
+
+    @Test
+    void closingTheClientRightAfterAReleaseWaitsUntilTheReconnectedClientSentIt(RedisServer redis) throws Exception {
+        LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
+                .commandTimeout(Duration.ofSeconds(5)).build());
+        try {
+            Lease lease = c.lock("dropped-close").acquire(Duration.ofSeconds(5));
+            redis.command("CONFIG", "SET", "maxclients", "1");
+            CompletableFuture<Void> accepting;
+            try {
+                redis.command("CLIENT", "KILL", "TYPE", "normal");
+                lease.releaseAsync();
+            } finally {
+                // connections are accepted again while close() waits
+                accepting = CompletableFuture.runAsync(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    redis.command("CONFIG", "SET", "maxclients", "10000");
+                });
+            }
+            c.close();
+            accepting.get(5, TimeUnit.SECONDS);
+            assertThat(redis.command("EXISTS", "dropped-close")).as("released before the client closed").isEqualTo(0L);
+        } finally {
+            c.close();
+            redis.command("CONFIG", "SET", "maxclients", "10000");
+        }
+    }
 }

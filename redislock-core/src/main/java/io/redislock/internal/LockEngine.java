@@ -481,9 +481,15 @@ public final class LockEngine implements AutoCloseable {
         // the per-node timeout of every operation (the command timeout on one node): a hung node must not
         // hold a release that needs its answer for seconds
         long timeout = roundTimeoutNanos(l.leaseNanos());
-        Fanout<Long> f = Fanout.<Long>start(nodes, quorum, timeout,
-                n -> n.evalRawOnceConnected(Script.RELEASE, l.keys, timeout, args), (n, r) -> r != null && r == 1L,
-                after, false);
+        Fanout<Long> f = Fanout.<Long>start(nodes, quorum, timeout, n -> {
+            // a call sent again once its node reconnects counts as a cleanup under way until it is sent
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            CompletableFuture<Long> call = n.evalRawOnceConnected(Script.RELEASE, l.keys, timeout, sent, args);
+            if (!sent.isDone()) {
+                order.track(sent);
+            }
+            return call;
+        }, (n, r) -> r != null && r == 1L, after, false);
         for (CompletableFuture<?> sending : f.sent()) {
             if (!sending.isDone()) {
                 order.track(sending);

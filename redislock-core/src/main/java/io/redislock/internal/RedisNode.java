@@ -359,13 +359,28 @@ final class RedisNode implements AutoCloseable {
      * matters.
      */
     <T> CompletableFuture<T> evalRawOnceConnected(Script script, String[] keys, long budgetNanos, String... args) {
+        return evalRawOnceConnected(script, keys, budgetNanos, new CompletableFuture<>(), args);
+    }
+
+    /**
+     * As {@link #evalRawOnceConnected(Script, String[], long, String...)}, completing {@code sent} once the
+     * call was handed to the connection (or given up): a client that closes meanwhile waits for that.
+     */
+    <T> CompletableFuture<T> evalRawOnceConnected(
+            Script script, String[] keys, long budgetNanos, CompletableFuture<Void> sent, String... args) {
         CompletableFuture<T> out = new CompletableFuture<>();
-        evalUntil(out, script, keys, args, System.nanoTime() + budgetNanos);
+        out.whenComplete((r, e) -> sent.complete(null));
+        evalUntil(out, sent, script, keys, args, System.nanoTime() + budgetNanos);
         return out;
     }
 
-    private <T> void evalUntil(CompletableFuture<T> out, Script script, String[] keys, String[] args, long deadline) {
-        this.<T>evalRaw(script, keys, args).whenComplete((r, e) -> {
+    private <T> void evalUntil(CompletableFuture<T> out, CompletableFuture<Void> sent, Script script, String[] keys,
+            String[] args, long deadline) {
+        CompletableFuture<T> call = this.<T>evalRaw(script, keys, args);
+        if (!call.isDone()) {
+            sent.complete(null); // (a refusal to write fails the call at once)
+        }
+        call.whenComplete((r, e) -> {
             if (e == null) {
                 out.complete(r);
                 return;
@@ -379,7 +394,7 @@ final class RedisNode implements AutoCloseable {
                 return;
             }
             try {
-                timer().newTimeout(t -> evalUntil(out, script, keys, args, deadline), pause,
+                timer().newTimeout(t -> evalUntil(out, sent, script, keys, args, deadline), pause,
                         java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (RuntimeException stopped) {
                 out.completeExceptionally(e); // the timer is stopped: the client is closing
