@@ -146,18 +146,15 @@ class ManualTickerIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the handle only ends the fault
     void anAttemptRefusedWhileReconnectingIsNotSentAgainAfterItsRoundEndedEvenIfTheTickerStands(RedisServer redis)
             throws Exception {
         try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri()).ticker(now::get)
                 .commandTimeout(Duration.ofMillis(500)).build())) {
             c.lock("frozen-retry").tryAcquire().orElseThrow().release(); // connected
-            redis.command("CONFIG", "SET", "maxclients", "1");
-            try {
-                redis.command("CLIENT", "KILL", "TYPE", "normal");
+            try (RedisServer.Reconnects r = redis.dropConnections()) {
                 assertThatThrownBy(() -> c.lock("frozen-retry").tryAcquire()).isInstanceOf(LockUnavailableException.class);
                 redis.resetStats();
-            } finally {
-                redis.command("CONFIG", "SET", "maxclients", "10000");
             }
             // the client reconnects (within its 1 s backoff); an attempt still being re-sent would now arrive
             Thread.sleep(2_000);

@@ -512,20 +512,17 @@ class SingleNodeFaultsIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the handle only ends the fault
     void aReleaseRightAfterRedisDroppedTheConnectionIsSentOnceTheClientReconnects(RedisServer redis) throws Exception {
         // (reconnect attempts back off up to 1 s: the release may wait that long once connections are accepted)
         try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
                 .commandTimeout(Duration.ofSeconds(5)).build())) {
             Lease lease = c.lock("dropped").acquire(Duration.ofSeconds(5));
             // no new connection is accepted for a while: the client rejects commands while it reconnects
-            redis.command("CONFIG", "SET", "maxclients", "1");
-            try {
-                redis.command("CLIENT", "KILL", "TYPE", "normal"); // the lock client's command connection
+            try (RedisServer.Reconnects r = redis.dropConnections()) {
                 CompletableFuture<Boolean> released = lease.releaseAsync();
                 Thread.sleep(300);
                 assertThat(released).as("waits for the reconnect within the command timeout").isNotDone();
-            } finally {
-                redis.command("CONFIG", "SET", "maxclients", "10000");
             }
             assertThat(lease.releaseAsync().get(5, TimeUnit.SECONDS)).isTrue();
             assertThat(redis.command("EXISTS", "dropped")).isEqualTo(0L);
@@ -533,39 +530,33 @@ class SingleNodeFaultsIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the handle only ends the fault
     void aReleaseThatCannotReachRedisSaysTheConnectionIsDownRatherThanSlow(RedisServer redis) throws Exception {
         try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
                 .commandTimeout(Duration.ofMillis(500)).build())) {
             Lease lease = c.lock("down").acquire(Duration.ofSeconds(5));
-            redis.command("CONFIG", "SET", "maxclients", "1");
-            try {
-                redis.command("CLIENT", "KILL", "TYPE", "normal");
+            try (RedisServer.Reconnects r = redis.dropConnections()) {
                 assertThatThrownBy(lease::release).isInstanceOf(LockUnavailableException.class)
                         .hasMessageContaining("connection to Redis was lost or is down")
                         .hasMessageNotContaining("in time");
                 assertThatThrownBy(() -> c.lock("down-too").tryAcquire()).isInstanceOf(LockUnavailableException.class)
                         .hasMessageContaining("was lost and is not back yet (it reconnects by itself)");
-            } finally {
-                redis.command("CONFIG", "SET", "maxclients", "10000");
             }
         }
     }
 
     @Test
+    @SuppressWarnings("try") // the handle only ends the fault
     void aTryAcquireRightAfterRedisDroppedTheConnectionIsSentOnceTheClientReconnects(RedisServer redis)
             throws Exception {
         try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
                 .commandTimeout(Duration.ofSeconds(5)).build())) {
             c.lock("dropped-try").tryAcquire().orElseThrow().release(); // connected
-            redis.command("CONFIG", "SET", "maxclients", "1");
             CompletableFuture<Optional<Lease>> tried;
-            try {
-                redis.command("CLIENT", "KILL", "TYPE", "normal");
+            try (RedisServer.Reconnects r = redis.dropConnections()) {
                 tried = c.lock("dropped-try").tryAcquireAsync();
                 Thread.sleep(300);
                 assertThat(tried).as("waits for the reconnect within the round's bound").isNotDone();
-            } finally {
-                redis.command("CONFIG", "SET", "maxclients", "10000");
             }
             try (Lease lease = tried.get(10, TimeUnit.SECONDS).orElseThrow()) {
                 assertThat(redis.command("GET", "dropped-try")).isEqualTo(lease.token());
@@ -574,15 +565,14 @@ class SingleNodeFaultsIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the handle only ends the fault
     void anExtendMadeWhileTheClientReconnectsFailsAtOnceAndKeepsTheShorterDeadline(RedisServer redis)
             throws Exception {
         try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
                 .commandTimeout(Duration.ofSeconds(5)).build())) {
             Lease lease = c.lock("dropped-extend", LockOptions.builder().autoRenew(false).build())
                     .acquire(Duration.ofSeconds(5));
-            redis.command("CONFIG", "SET", "maxclients", "1");
-            try {
-                redis.command("CLIENT", "KILL", "TYPE", "normal");
+            try (RedisServer.Reconnects r = redis.dropConnections()) {
                 // not sent again once reconnected: a re-sent shorter extend could overtake the longer one after it
                 CompletableFuture<Void> shorter = lease.extendAsync(Duration.ofSeconds(2));
                 CompletableFuture<Void> longer = lease.extendAsync(Duration.ofSeconds(30));
@@ -590,8 +580,6 @@ class SingleNodeFaultsIT {
                     assertThatThrownBy(() -> f.get(3, TimeUnit.SECONDS)).hasCauseInstanceOf(LockUnavailableException.class);
                 }
                 assertThat(lease.remainingValidity()).isLessThanOrEqualTo(Duration.ofSeconds(2));
-            } finally {
-                redis.command("CONFIG", "SET", "maxclients", "10000");
             }
             lease.release();
         }
@@ -603,28 +591,16 @@ class SingleNodeFaultsIT {
                 .commandTimeout(Duration.ofSeconds(5)).build());
         try {
             Lease lease = c.lock("dropped-close").acquire(Duration.ofSeconds(5));
-            redis.command("CONFIG", "SET", "maxclients", "1");
-            CompletableFuture<Void> accepting;
-            try {
-                redis.command("CLIENT", "KILL", "TYPE", "normal");
-                lease.releaseAsync();
-            } finally {
-                // connections are accepted again while close() waits
-                accepting = CompletableFuture.runAsync(() -> {
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    redis.command("CONFIG", "SET", "maxclients", "10000");
-                });
-            }
+            RedisServer.Reconnects r = redis.dropConnections();
+            lease.releaseAsync();
+            // connections are accepted again while close() waits
+            CompletableFuture<Void> accepting = CompletableFuture.runAsync(r::close,
+                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
             c.close();
             accepting.get(5, TimeUnit.SECONDS);
             assertThat(redis.command("EXISTS", "dropped-close")).as("released before the client closed").isEqualTo(0L);
         } finally {
             c.close();
-            redis.command("CONFIG", "SET", "maxclients", "10000");
         }
     }
 }

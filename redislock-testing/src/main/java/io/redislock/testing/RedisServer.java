@@ -433,6 +433,35 @@ public final class RedisServer implements AutoCloseable {
         return calls;
     }
 
+    /**
+     * Drops every client's command connection (CLIENT KILL TYPE normal; this server's own connection for
+     * {@link #command} stays) and refuses new connections (maxclients 1) until the returned handle is
+     * closed: clients stay disconnected and reconnecting meanwhile, as after a network blip or a proxy
+     * that dropped them. Closing the handle restores the previous maxclients.
+     *
+     * @return the handle that accepts connections again
+     */
+    public Reconnects dropConnections() {
+        Object previous = command("CONFIG", "GET", "maxclients");
+        String max = previous instanceof List<?> l && l.size() == 2 ? String.valueOf(l.get(1)) : "10000";
+        command("CONFIG", "SET", "maxclients", "1");
+        try {
+            command("CLIENT", "KILL", "TYPE", "normal");
+        } catch (RuntimeException e) {
+            command("CONFIG", "SET", "maxclients", max);
+            throw e;
+        }
+        return () -> command("CONFIG", "SET", "maxclients", max);
+    }
+
+    /** Ends {@link #dropConnections()}: new connections are accepted again. */
+    @FunctionalInterface
+    public interface Reconnects extends AutoCloseable {
+        /** Accepts new connections again. */
+        @Override
+        void close();
+    }
+
     /** Resets INFO statistics such as command calls (CONFIG RESETSTAT). */
     public void resetStats() {
         command("CONFIG", "RESETSTAT");

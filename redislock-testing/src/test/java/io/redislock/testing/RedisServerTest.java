@@ -175,4 +175,17 @@ class RedisServerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no-such-directive");
     }
+
+    @Test
+    @SuppressWarnings("try") // the handle only ends the fault
+    void dropConnectionsRefusesNewConnectionsUntilItsHandleIsClosed() {
+        try (RedisServer server = RedisServer.start()) {
+            try (RedisServer.Reconnects r = server.dropConnections()) {
+                assertThatThrownBy(() -> server.command(Duration.ofSeconds(5), "PING"))
+                        .hasMessageContaining("max number of clients");
+                assertThat(server.command("PING")).as("its own connection stays").isEqualTo("PONG");
+            }
+            assertThat(server.command(Duration.ofSeconds(5), "PING")).isEqualTo("PONG");
+        }
+    }
 }
