@@ -505,6 +505,11 @@ class SingleNodeFaultsIT {
         }
     }
 
+    /** A client whose calls are bounded by {@code timeout} (the reconnect tests wait for, or outlast, a reconnect). */
+    private static LockClient clientWithCommandTimeout(RedisServer redis, Duration timeout) {
+        return LockClient.create(LockClientOptions.builder().uris(redis.uri()).commandTimeout(timeout).build());
+    }
+
     private static String stackText(Throwable t) {
         java.io.StringWriter w = new java.io.StringWriter();
         t.printStackTrace(new java.io.PrintWriter(w));
@@ -515,8 +520,7 @@ class SingleNodeFaultsIT {
     @SuppressWarnings("try") // the handle only ends the fault
     void aReleaseRightAfterRedisDroppedTheConnectionIsSentOnceTheClientReconnects(RedisServer redis) throws Exception {
         // (reconnect attempts back off up to 1 s: the release may wait that long once connections are accepted)
-        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
-                .commandTimeout(Duration.ofSeconds(5)).build())) {
+        try (LockClient c = clientWithCommandTimeout(redis, Duration.ofSeconds(5))) {
             Lease lease = c.lock("dropped").acquire(Duration.ofSeconds(5));
             // no new connection is accepted for a while: the client rejects commands while it reconnects
             try (RedisServer.Reconnects r = redis.dropConnections()) {
@@ -532,8 +536,7 @@ class SingleNodeFaultsIT {
     @Test
     @SuppressWarnings("try") // the handle only ends the fault
     void aReleaseThatCannotReachRedisSaysTheConnectionIsDownRatherThanSlow(RedisServer redis) throws Exception {
-        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
-                .commandTimeout(Duration.ofMillis(500)).build())) {
+        try (LockClient c = clientWithCommandTimeout(redis, Duration.ofMillis(500))) {
             Lease lease = c.lock("down").acquire(Duration.ofSeconds(5));
             try (RedisServer.Reconnects r = redis.dropConnections()) {
                 assertThatThrownBy(lease::release).isInstanceOf(LockUnavailableException.class)
@@ -549,8 +552,7 @@ class SingleNodeFaultsIT {
     @SuppressWarnings("try") // the handle only ends the fault
     void aTryAcquireRightAfterRedisDroppedTheConnectionIsSentOnceTheClientReconnects(RedisServer redis)
             throws Exception {
-        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
-                .commandTimeout(Duration.ofSeconds(5)).build())) {
+        try (LockClient c = clientWithCommandTimeout(redis, Duration.ofSeconds(5))) {
             c.lock("dropped-try").tryAcquire().orElseThrow().release(); // connected
             CompletableFuture<Optional<Lease>> tried;
             try (RedisServer.Reconnects r = redis.dropConnections()) {
@@ -568,8 +570,7 @@ class SingleNodeFaultsIT {
     @SuppressWarnings("try") // the handle only ends the fault
     void anExtendMadeWhileTheClientReconnectsFailsAtOnceAndKeepsTheShorterDeadline(RedisServer redis)
             throws Exception {
-        try (LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
-                .commandTimeout(Duration.ofSeconds(5)).build())) {
+        try (LockClient c = clientWithCommandTimeout(redis, Duration.ofSeconds(5))) {
             Lease lease = c.lock("dropped-extend", LockOptions.builder().autoRenew(false).build())
                     .acquire(Duration.ofSeconds(5));
             try (RedisServer.Reconnects r = redis.dropConnections()) {
@@ -587,8 +588,7 @@ class SingleNodeFaultsIT {
 
     @Test
     void closingTheClientRightAfterAReleaseWaitsUntilTheReconnectedClientSentIt(RedisServer redis) throws Exception {
-        LockClient c = LockClient.create(LockClientOptions.builder().uris(redis.uri())
-                .commandTimeout(Duration.ofSeconds(5)).build());
+        LockClient c = clientWithCommandTimeout(redis, Duration.ofSeconds(5));
         try {
             Lease lease = c.lock("dropped-close").acquire(Duration.ofSeconds(5));
             RedisServer.Reconnects r = redis.dropConnections();
