@@ -80,6 +80,35 @@ class ClientLifecycleIT {
         }
     }
 
+    @Test
+    void aClientClosedWhileItIsStillConnectingLeavesNoConnectionOfAnApplicationsLettuceClientOpen(
+            RedisServer redis) throws Exception {
+        // a connect that succeeded while the script loading of its handshake was cut short by the close was kept
+        // open: only the shutdown of a client of our own closed it, an application's client kept it for ever
+        RedisClient lettuce = RedisClient.create();
+        try {
+            for (int round = 0; round < 60; round++) {
+                LockClient client = LockClient.create(lettuce, RedisURI.create(redis.uri()));
+                if (round % 2 == 1) {
+                    client.lock("lifecycle-early").tryAcquireAsync();
+                }
+                // closes at different points of the handshake: 0 to 3 ms after the connect began
+                java.util.concurrent.locks.LockSupport.parkNanos(round * 50_000L);
+                client.close();
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(otherClients(redis)).isEmpty());
+        } finally {
+            lettuce.shutdown();
+        }
+    }
+
+    /** The server's client connections, one line each, except the one asking. */
+    private static List<String> otherClients(RedisServer redis) {
+        return ((String) redis.command("CLIENT", "LIST")).lines()
+                .filter(line -> !line.contains("cmd=client")).collect(Collectors.toList());
+    }
+
     /** Names of live threads that did not exist in {@code before}. */
     private static List<String> newThreads(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()

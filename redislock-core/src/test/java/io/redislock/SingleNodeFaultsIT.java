@@ -603,4 +603,27 @@ class SingleNodeFaultsIT {
             c.close();
         }
     }
+
+    @Test
+    void closingTheClientWaitsForAReleaseWrittenJustBeforeTheConnectionDroppedUntilLettuceSentItAgain(
+            RedisServer redis) throws Exception {
+        // the release reaches the socket but not Redis, and failed with the connection: the lock stayed held for
+        // its lease. It is sent again once reconnected, and the close waits for that
+        LockClient c = clientWithCommandTimeout(redis, TestTimeouts.scaled(Duration.ofSeconds(5)));
+        try {
+            Lease lease = c.lock("replayed-release").acquire(Duration.ofSeconds(5));
+            redis.command("SAVE"); // the restarted server holds the lock again
+            redis.pause();
+            CompletableFuture<Boolean> released = lease.releaseAsync(); // written, not read: Redis is stopped
+            redis.kill();
+            redis.restart(); // (the release may be sent again from here on)
+
+            c.close();
+
+            assertThat(released).as("answered before the close").isCompletedWithValue(true);
+            assertThat(redis.command("EXISTS", "replayed-release")).isEqualTo(0L);
+        } finally {
+            c.close();
+        }
+    }
 }

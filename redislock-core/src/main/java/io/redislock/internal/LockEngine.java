@@ -474,7 +474,8 @@ public final class LockEngine implements AutoCloseable {
     /**
      * Compare-and-delete on all nodes, waking one waiter. A node's call that waits for an earlier call there
      * (a grant not answered yet) counts as a cleanup under way until it is sent: closing the client waits for
-     * that (a release returns at a majority), but not for the answers of a hung node.
+     * that (a release returns at a majority), and for the answer of a node whose connection dropped after the
+     * call was written (it is sent again once reconnected), but not for the answers of a hung node.
      */
     CompletableFuture<Round> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
@@ -484,7 +485,7 @@ public final class LockEngine implements AutoCloseable {
         Fanout<Long> f = Fanout.<Long>start(nodes, quorum, timeout, n -> {
             // a call sent again once its node reconnects counts as a cleanup under way until it is sent
             CompletableFuture<Void> sent = new CompletableFuture<>();
-            CompletableFuture<Long> call = n.evalRawOnceConnected(Script.RELEASE, l.keys, timeout, sent, args);
+            CompletableFuture<Long> call = n.releaseOnceConnected(Script.RELEASE, l.keys, timeout, sent, args);
             if (!sent.isDone()) {
                 order.track(sent);
             }
@@ -519,6 +520,15 @@ public final class LockEngine implements AutoCloseable {
         throw new LockException("unexpected reply from Redis: " + o);
     }
 
+    /** @return the releases that wait for a node's connection to come back (see {@link RedisNode#releaseOnceConnected}) */
+    private List<CompletableFuture<?>> releasesAwaitingReconnect() {
+        List<CompletableFuture<?>> out = new ArrayList<>();
+        for (RedisNode n : nodes) {
+            out.addAll(n.releasesAwaitingReconnect());
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -543,6 +553,7 @@ public final class LockEngine implements AutoCloseable {
         // then wait for those releases and for the cleanups under way, including any started meanwhile
         for (int pass = 0; pass < 3; pass++) {
             releases.addAll(order.pending());
+            releases.addAll(releasesAwaitingReconnect());
             try {
                 CompletableFuture.allOf(releases.toArray(new CompletableFuture<?>[0]))
                         .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -550,7 +561,7 @@ public final class LockEngine implements AutoCloseable {
                 LOG.debug("redislock: releasing leases on close did not finish: {}", e.toString());
                 break;
             }
-            if (order.pending().isEmpty()) {
+            if (order.pending().isEmpty() && releasesAwaitingReconnect().isEmpty()) {
                 break;
             }
         }

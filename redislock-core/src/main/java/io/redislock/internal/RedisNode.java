@@ -14,6 +14,7 @@ import io.redislock.Ticker;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,14 @@ final class RedisNode implements AutoCloseable {
     private final reactor.core.Disposable reconnectFailures;
     /** Set when the client starts closing: no new connection attempts, pending ones abandoned. */
     private boolean closing; // guarded by mutex
+    /** The latest connects (command, pub/sub), until they complete; guarded by mutex. See {@link #close()}. */
+    private CompletableFuture<?> rawConnecting;
+    private CompletableFuture<?> pubsubConnecting;
+    /** Releases not answered yet, each with whether a send again is due (see {@link #releaseOnceConnected}). */
+    private final java.util.Map<CompletableFuture<?>, java.util.concurrent.atomic.AtomicBoolean> releasesUnanswered =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Closes of connections this node gave up, still under way (see {@link #discard}); guarded by mutex. */
+    private final java.util.Set<CompletableFuture<Void>> discarding = new java.util.HashSet<>();
 
     /** Ticker reading at which the server started, estimated from INFO; valid when {@link #uptimeKnown}. */
     private volatile long bootNanos;
@@ -75,6 +84,8 @@ final class RedisNode implements AutoCloseable {
     /** Ticker reading of the last error-reply warning; at most one per {@link #WARN_INTERVAL_NANOS}. */
     private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong();
     private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** How long {@link #close()} waits for connects and closes under way before shutting Lettuce down. */
+    private static final long SETTLE_MILLIS = 250;
 
     RedisNode(
             int index,
@@ -189,6 +200,12 @@ final class RedisNode implements AutoCloseable {
         return conn != null;
     }
 
+    /** @return whether the command connection is down now (Lettuce reconnects it by itself) */
+    boolean disconnected() {
+        StatefulRedisConnection<String, String> c = conn;
+        return c != null && !c.isOpen();
+    }
+
     /** @return whether the first connection to this node is being set up right now */
     boolean connecting() {
         if (conn != null) {
@@ -224,9 +241,12 @@ final class RedisNode implements AutoCloseable {
             }
             if (connecting == null) {
                 CompletableFuture<StatefulRedisConnection<String, String>> f;
+                CompletableFuture<StatefulRedisConnection<String, String>> raw;
                 int disconnectsBefore = disconnects.get();
+                java.util.concurrent.atomic.AtomicBoolean given = new java.util.concurrent.atomic.AtomicBoolean();
                 try {
-                    CompletableFuture<StatefulRedisConnection<String, String>> raw = connectOnce(2);
+                    raw = connectOnce(2);
+                    rawConnecting = raw;
                     // a connection that completes after the client started closing is closed, not kept
                     raw.thenAccept(c2 -> {
                         boolean late;
@@ -234,7 +254,7 @@ final class RedisNode implements AutoCloseable {
                             late = closing || closed;
                         }
                         if (late) {
-                            c2.closeAsync();
+                            discard(c2, given);
                         }
                     });
                     // scripts and uptime (for the delayed-restart rule) are known before the first command
@@ -245,15 +265,17 @@ final class RedisNode implements AutoCloseable {
                 connecting = f;
                 f.whenComplete((c2, e) -> {
                     noteConnect(e);
+                    boolean keep = false;
                     synchronized (mutex) {
                         connecting = null;
-                        if (e == null) {
-                            if (closed) {
-                                c2.closeAsync();
-                            } else {
-                                conn = c2;
-                            }
+                        if (e == null && !closing && !closed) {
+                            conn = c2;
+                            keep = true;
                         }
+                    }
+                    if (!keep) {
+                        // abandoned while its handshake was under way (the connect itself may have succeeded)
+                        raw.thenAccept(c3 -> discard(c3, given));
                     }
                     if (e == null && disconnects.get() != disconnectsBefore) {
                         // a disconnect during the handshake (a restart after INFO answered?): read it again
@@ -359,23 +381,47 @@ final class RedisNode implements AutoCloseable {
      * matters.
      */
     <T> CompletableFuture<T> evalRawOnceConnected(Script script, String[] keys, long budgetNanos, String... args) {
-        return evalRawOnceConnected(script, keys, budgetNanos, new CompletableFuture<>(), args);
-    }
-
-    /**
-     * As {@link #evalRawOnceConnected(Script, String[], long, String...)}, completing {@code sent} once the
-     * call was handed to the connection (or given up): a client that closes meanwhile waits for that.
-     */
-    <T> CompletableFuture<T> evalRawOnceConnected(
-            Script script, String[] keys, long budgetNanos, CompletableFuture<Void> sent, String... args) {
         CompletableFuture<T> out = new CompletableFuture<>();
-        out.whenComplete((r, e) -> sent.complete(null));
-        evalUntil(out, sent, script, keys, args, System.nanoTime() + budgetNanos);
+        evalUntil(out, new CompletableFuture<>(), null, script, keys, args, System.nanoTime() + budgetNanos);
         return out;
     }
 
-    private <T> void evalUntil(CompletableFuture<T> out, CompletableFuture<Void> sent, Script script, String[] keys,
-            String[] args, long deadline) {
+    /**
+     * A release: as {@link #evalRawOnceConnected(Script, String[], long, String...)}, and also sent again when
+     * the connection dropped after it was written (Redis may or may not have run it: a release is idempotent,
+     * a second one finds the key gone or another owner's token). {@code sent} completes once the call was
+     * handed to the connection (or given up). Until it is answered, {@link #releasesAwaitingReconnect()} lists
+     * it while the connection is down or once it was to be sent again: closing the client waits for those.
+     */
+    <T> CompletableFuture<T> releaseOnceConnected(
+            Script script, String[] keys, long budgetNanos, CompletableFuture<Void> sent, String... args) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
+        out.whenComplete((r, e) -> {
+            sent.complete(null);
+            releasesUnanswered.remove(out);
+        });
+        releasesUnanswered.put(out, again);
+        evalUntil(out, sent, again, script, keys, args, System.nanoTime() + budgetNanos);
+        return out;
+    }
+
+    /** @return releases not answered yet while the connection is down, or that were to be sent again */
+    java.util.List<CompletableFuture<?>> releasesAwaitingReconnect() {
+        boolean down = disconnected();
+        java.util.List<CompletableFuture<?>> out = new java.util.ArrayList<>();
+        releasesUnanswered.forEach((call, again) -> {
+            if (down || again.get()) {
+                out.add(call.handle((r, e) -> null));
+            }
+        });
+        return out;
+    }
+
+    /** {@code again}: null unless the call is a release; set once it is to be sent again */
+    private <T> void evalUntil(CompletableFuture<T> out, CompletableFuture<Void> sent,
+            java.util.concurrent.atomic.AtomicBoolean again, Script script, String[] keys, String[] args,
+            long deadline) {
         CompletableFuture<T> call = this.<T>evalRaw(script, keys, args);
         if (!call.isDone()) {
             sent.complete(null); // (a refusal to write fails the call at once)
@@ -389,12 +435,16 @@ final class RedisNode implements AutoCloseable {
             // the last try ends a timer tick (10 ms) before the round's bound, so that the round reports
             // this failure rather than its own timeout
             long margin = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
-            if (!Failures.notSent(e) || closed || System.nanoTime() + pause + margin >= deadline) {
+            boolean resend = Failures.notSent(e) || (again != null && Failures.connectionLost(e));
+            if (!resend || closed || System.nanoTime() + pause + margin >= deadline) {
                 out.completeExceptionally(e);
                 return;
             }
+            if (again != null) {
+                again.set(true); // from here on, closing the client waits for its answer
+            }
             try {
-                timer().newTimeout(t -> evalUntil(out, sent, script, keys, args, deadline), pause,
+                timer().newTimeout(t -> evalUntil(out, sent, again, script, keys, args, deadline), pause,
                         java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (RuntimeException stopped) {
                 out.completeExceptionally(e); // the timer is stopped: the client is closing
@@ -484,20 +534,22 @@ final class RedisNode implements AutoCloseable {
             StatefulRedisPubSubConnection<String, String> stale = pubsub;
             pubsub = null;
             if (stale != null) {
-                stale.closeAsync();
+                discard(stale, null);
             }
             Object attempt = new Object();
             subscribeAttempt = attempt;
-            CompletableFuture<Void> s = client.connectPubSubAsync(StringCodec.UTF8, uri)
-                    .toCompletableFuture()
+            CompletableFuture<StatefulRedisPubSubConnection<String, String>> connect =
+                    client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
+            pubsubConnecting = connect;
+            CompletableFuture<Void> s = connect
                     .thenCompose(p -> {
                         synchronized (mutex) {
                             if (closed) {
-                                p.closeAsync();
+                                discard(p, null);
                                 return CompletableFuture.<Void>completedFuture(null);
                             }
                             if (subscribeAttempt != attempt) {
-                                p.closeAsync(); // connected after its attempt timed out and a newer one began
+                                discard(p, null); // connected after its attempt timed out and a newer one began
                                 return CompletableFuture.<Void>failedFuture(new java.util.concurrent.TimeoutException(
                                         "connected after the subscription attempt had timed out"));
                             }
@@ -599,10 +651,37 @@ final class RedisNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes a connection this node will not use, once ({@code once} guards a connection that two paths may
+     * give up; null when only one can). A client's own Lettuce client closes whatever is still open when it
+     * shuts down, and warns about a connection closed twice: once the node is closed, its connections are left
+     * to that shutdown, and {@link #close()} waits for the closes begun before it.
+     */
+    private void discard(io.lettuce.core.api.StatefulConnection<?, ?> c,
+            java.util.concurrent.atomic.AtomicBoolean once) {
+        if (once != null && !once.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (mutex) {
+            if (closed && ownsClient) {
+                return;
+            }
+            discarding.add(done);
+        }
+        c.closeAsync().whenComplete((v, e) -> {
+            synchronized (mutex) {
+                discarding.remove(done);
+            }
+            done.complete(null);
+        });
+    }
+
     @Override
     public void close() {
         StatefulRedisConnection<String, String> c;
         StatefulRedisPubSubConnection<String, String> p;
+        CompletableFuture<?>[] closes;
         synchronized (mutex) {
             closed = true;
             reconnectFailures.dispose();
@@ -610,6 +689,10 @@ final class RedisNode implements AutoCloseable {
             p = pubsub;
             conn = null;
             pubsub = null;
+            java.util.List<CompletableFuture<?>> pending = new java.util.ArrayList<>(discarding);
+            pending.add(rawConnecting == null ? CompletableFuture.completedFuture(null) : rawConnecting);
+            pending.add(pubsubConnecting == null ? CompletableFuture.completedFuture(null) : pubsubConnecting);
+            closes = pending.toArray(CompletableFuture<?>[]::new);
         }
         if (p != null) {
             p.close();
@@ -618,6 +701,16 @@ final class RedisNode implements AutoCloseable {
             c.close();
         }
         if (ownsClient) {
+            // Lettuce's shutdown while a connect is under way may leak its buffers (Netty then logs an ERROR
+            // when the leak detector catches one): connects to a live server finish within milliseconds
+            try {
+                CompletableFuture.allOf(Arrays.stream(closes).map(f -> f.handle((v, e) -> v))
+                        .toArray(CompletableFuture<?>[]::new)).get(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("redislock: a connect or close towards {} did not finish: {}", display, e.toString());
+            }
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }
