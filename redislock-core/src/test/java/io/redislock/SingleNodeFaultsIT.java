@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redislock.testing.JvmProcess;
 import io.redislock.testing.RedisServer;
+import io.redislock.testing.TcpProxy;
 import io.redislock.testing.TestTimeouts;
 import io.redislock.testing.WithRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -623,6 +625,68 @@ class SingleNodeFaultsIT {
             assertThat(released).as("answered before the close").isCompletedWithValue(true);
             assertThat(redis.command("EXISTS", "replayed-release")).isEqualTo(0L);
         } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void aReleaseThatRedisRanBeforeItsConnectionDroppedIsReportedAsReleased(RedisServer redis) throws Exception {
+        // the reply is lost, the release is sent again and finds the key gone: that answer is this release's
+        try (TcpProxy proxy = TcpProxy.to(redis);
+                LockClient c = LockClient.create(LockClientOptions.builder().uris(proxy.uri())
+                        .commandTimeout(TestTimeouts.scaled(Duration.ofSeconds(5))).build())) {
+            Lease lease = c.lock("ran-release").acquire(Duration.ofSeconds(5));
+            proxy.muteReplies();
+            CompletableFuture<Boolean> released = lease.releaseAsync();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Long.valueOf(0L).equals(redis.command("EXISTS", "ran-release")));
+            proxy.cutAll();
+
+            assertThat(released.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(lease.isHeld()).isFalse();
+        }
+    }
+
+    @Test
+    void aReleaseThatHandedTheLockOverBeforeItsConnectionDroppedIsReportedAsReleased(RedisServer redis)
+            throws Exception {
+        try (TcpProxy proxy = TcpProxy.to(redis);
+                LockClient c = LockClient.create(LockClientOptions.builder().uris(proxy.uri())
+                        .commandTimeout(TestTimeouts.scaled(Duration.ofSeconds(5))).build());
+                LockClient other = LockClient.create(redis.uri())) {
+            Lease lease = c.lock("ran-handover").acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> waiting = other.lock("ran-handover").acquireAsync(Duration.ofSeconds(30));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Long.valueOf(1L).equals(redis.command("ZCARD", "{ran-handover}:waiters")));
+            proxy.muteReplies();
+            CompletableFuture<Boolean> released = lease.releaseAsync();
+            Lease next = waiting.get(10, TimeUnit.SECONDS); // the release ran: it handed the lock over
+            proxy.cutAll();
+
+            assertThat(released.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(redis.command("GET", "ran-handover")).isEqualTo(next.token());
+            next.release();
+        }
+    }
+
+    @Test
+    void closingTheClientWhileATryIsUnderWayGivesBackWhatItIsGranted(RedisServer redis) throws Exception {
+        LockClient c = clientWithCommandTimeout(redis, TestTimeouts.scaled(Duration.ofSeconds(5)));
+        try {
+            c.lock("tried-warm-up").acquire(Duration.ofSeconds(5)).release(); // connected
+            redis.pause();
+            CompletableFuture<Optional<Lease>> trying = c.lock("tried").tryAcquireAsync();
+            CompletableFuture<Void> resumed = CompletableFuture.runAsync(redis::resume,
+                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+
+            c.close(); // the try is granted once Redis runs again, after the close began
+
+            resumed.get(5, TimeUnit.SECONDS);
+            assertThat(trying).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(IllegalStateException.class);
+            assertThat(redis.command("EXISTS", "tried")).as("given back before the client closed").isEqualTo(0L);
+        } finally {
+            redis.resume();
             c.close();
         }
     }

@@ -37,7 +37,14 @@ final class AcquireOp implements Clockwork.Item {
     private final CompletableFuture<LeaseImpl> result = new CompletableFuture<>();
     private volatile CompletableFuture<Void> signal = new CompletableFuture<>();
     private volatile long retryAt = Long.MAX_VALUE;
-    private final java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
+    /** The nodes whose release message for this waiter arrived since the current round began (guarded by this). */
+    private final java.util.BitSet woken = new java.util.BitSet();
+    /**
+     * The nodes whose share the current round counted: its yes votes, and shares its cleanup kept on nodes that
+     * answered after it was decided (guarded by this). A message from one of them tells of that share (the
+     * hand-off that made the vote yes, arriving after the reply, or delivered twice), not of another one.
+     */
+    private final java.util.BitSet counted = new java.util.BitSet();
     /** How many release notifications mean "a majority released": 1 for one node. */
     private volatile int wakeThreshold = 1;
     private int attempts;
@@ -93,6 +100,13 @@ final class AcquireOp implements Clockwork.Item {
             long bound = Math.min(engine.roundTimeoutNanos(lock.leaseNanos()), waitNanos / 2);
             engine.subscriptionsSettled(bound).whenComplete((v, e) -> attempt());
         } else {
+            // a no-wait attempt that closing the client meets is waited for, and a grant it gets is given back
+            engine.tries.add(this);
+            result.whenComplete((l, e) -> engine.tries.remove(this));
+            if (engine.isClosed()) {
+                result.completeExceptionally(new IllegalStateException("the LockClient was closed"));
+                return result;
+            }
             attempt();
         }
         return result;
@@ -107,7 +121,8 @@ final class AcquireOp implements Clockwork.Item {
             inFlight = true;
             lastStart = engine.ticker.nanos();
             // reset under the lock: a message that arrives from here on counts for this round
-            wakes.set(0);
+            woken.clear();
+            counted.clear();
             signal = new CompletableFuture<>();
             lateKept = 0;
             thresholdSet = false;
@@ -121,14 +136,15 @@ final class AcquireOp implements Clockwork.Item {
         CompletableFuture<Attempt> round;
         try {
             round = engine.rounds.attempt(lock, token, member, score, keep, waitNanos > 0 ? deadline : Long.MAX_VALUE,
-                    first, () -> keptLate(r));
+                    first, node -> keptLate(r, node));
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
         inFlightRound = round;
         round.whenComplete((a, e) -> {
             if (e != null) {
-                a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null, false);
+                a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null, false,
+                        new java.util.BitSet());
             }
             try {
                 onAttempt(a);
@@ -212,11 +228,15 @@ final class AcquireOp implements Clockwork.Item {
         }
         // with several nodes, retry once a majority reported a release, not on the first message
         // (counting the shares its cleanup kept on nodes that answered after the round was decided)
+        int threshold;
+        int n;
         synchronized (this) {
-            wakeThreshold = Math.max(1, engine.quorum - a.yes() - lateKept);
+            wakeThreshold = threshold = Math.max(1, engine.quorum - a.yes() - lateKept);
+            counted.or(a.yesNodes());
             thresholdSet = true;
+            n = wokenBesidesYes();
         }
-        if (wakes.get() >= wakeThreshold) {
+        if (n >= threshold) {
             signal.complete(null);
         }
         long delay = queuedForGrant(a) ? safetyNetNanos() : lock.options().retry().delayNanos(attempts++);
@@ -298,7 +318,7 @@ final class AcquireOp implements Clockwork.Item {
      * only after the round was decided (see {@link Rounds#attempt}): one release message fewer makes a
      * majority. Without this, a waiter handed the rest of a majority would wait for its safety-net retry.
      */
-    private void keptLate(int r) {
+    private void keptLate(int r, int node) {
         int n;
         int threshold;
         CompletableFuture<Void> s;
@@ -307,11 +327,12 @@ final class AcquireOp implements Clockwork.Item {
                 return;
             }
             lateKept++;
+            counted.set(node);
             if (!thresholdSet) {
                 return; // onAttempt counts it
             }
             wakeThreshold = threshold = Math.max(1, wakeThreshold - 1);
-            n = wakes.get();
+            n = wokenBesidesYes();
             s = signal;
         }
         if (n >= threshold) {
@@ -324,11 +345,12 @@ final class AcquireOp implements Clockwork.Item {
      * ({@code fence >= 0}) the release handed the lock to this waiter (fair hand-off): on one node it is ours;
      * under Redlock it is one node's vote, confirmed by a round once a majority voted.
      */
-    void wake(long fence) {
+    void wake(int node, long fence) {
         boolean take;
         long start;
         CompletableFuture<Void> s;
         int n;
+        boolean decided;
         synchronized (this) {
             // with an attempt in flight, its reply reports the grant (and refreshes the expiry); under
             // Redlock a grant is one node's vote: it counts as a wake-up, and a round collects the majority
@@ -338,15 +360,26 @@ final class AcquireOp implements Clockwork.Item {
             start = lastStart;
             if (take) {
                 inFlight = true;
+            } else {
+                woken.set(node);
             }
-            n = take ? 0 : wakes.incrementAndGet();
+            n = wokenBesidesYes();
+            // while a round is under way, its outcome decides (onAttempt counts this message)
+            decided = thresholdSet;
             s = signal;
         }
         if (take) {
             grantedByRelease(fence, start);
-        } else if (n >= wakeThreshold) {
+        } else if (decided && n >= wakeThreshold) {
             s.complete(null);
         }
+    }
+
+    /** @return how many nodes sent a release message this round, besides those whose share it counted (guarded by this) */
+    private int wokenBesidesYes() {
+        java.util.BitSet b = (java.util.BitSet) woken.clone();
+        b.andNot(counted);
+        return b.cardinality();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.redislock.internal;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * @param raws the round's unbounded per-node calls, to order later calls to a node after them
  * @param late whether a majority granted but only after the lease's validity had ended (Redis too slow
  *     for this lease); the grant was given back
+ * @param yesNodes the indexes of the nodes that voted yes in a round that failed (empty otherwise); not
+ *     to be modified
  */
 record Attempt(
         boolean granted,
@@ -28,9 +31,10 @@ record Attempt(
         int yes,
         List<Throwable> errors,
         List<CompletableFuture<?>> raws,
-        boolean late) {
+        boolean late,
+        BitSet yesNodes) {
 
     static Attempt granted(long fence, long startNanos, int answered, List<CompletableFuture<?>> raws) {
-        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of(), raws, false);
+        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of(), raws, false, new BitSet());
     }
 }

@@ -148,6 +148,17 @@ final class Failures {
     }
 
     /**
+     * Whether {@code t} says that a connect failed (refused, timed out, handshake refused): no command was
+     * written on it.
+     *
+     * @param t a node's failure
+     * @return whether a connect failed
+     */
+    static boolean connectFailed(Throwable t) {
+        return Futures.unwrap(t) instanceof io.lettuce.core.RedisConnectionException;
+    }
+
+    /**
      * Whether {@code t} says the client refused to send a command because its connection is down (Lettuce's
      * "Currently not connected. Commands are rejected." while it reconnects): nothing was written.
      *

@@ -436,7 +436,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         boolean valid = validAtRelease;
         CompletableFuture<LockEngine.Round> call;
         try {
-            call = engine.release(lock, token, grantCalls); // sent, or tracked until sent, from here on
+            // sent, or tracked until sent, from here on
+            call = engine.release(lock, token, expiring ? expiry.validUntil() : Long.MAX_VALUE, grantCalls);
         } finally {
             if (leaving != null) {
                 leaving.complete(null);

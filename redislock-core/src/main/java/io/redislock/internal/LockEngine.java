@@ -46,6 +46,8 @@ public final class LockEngine implements AutoCloseable {
     final Tokens tokens = new Tokens();
     final String wakeChannel;
     final Map<String, AcquireOp> waiters = new ConcurrentHashMap<>();
+    /** No-wait attempts under way (closing the client waits for their rounds). */
+    final Set<AcquireOp> tries = ConcurrentHashMap.newKeySet();
     final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
     /** Which thread holds which lock through the {@link java.util.concurrent.locks.Lock} adapters. */
     final io.redislock.juc.RedisJavaLock.Holds javaLockHolds = new io.redislock.juc.RedisJavaLock.Holds();
@@ -277,7 +279,7 @@ public final class LockEngine implements AutoCloseable {
         }
         AcquireOp op = waiters.get(token);
         if (op != null) {
-            op.wake(fence);
+            op.wake(node, fence);
             return;
         }
         if (fence < 0 || parts.length != 3 || closed) {
@@ -477,20 +479,28 @@ public final class LockEngine implements AutoCloseable {
      * that (a release returns at a majority), and for the answer of a node whose connection dropped after the
      * call was written (it is sent again once reconnected), but not for the answers of a hung node.
      */
-    CompletableFuture<Round> release(LockImpl l, String token, List<CompletableFuture<?>> after) {
+    CompletableFuture<Round> release(LockImpl l, String token, long validUntil, List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
         // the per-node timeout of every operation (the command timeout on one node): a hung node must not
         // hold a release that needs its answer for seconds
         long timeout = roundTimeoutNanos(l.leaseNanos());
+        java.util.concurrent.atomic.AtomicBoolean[] lostAfterWrite = new java.util.concurrent.atomic.AtomicBoolean[nodes.size()];
+        for (int i = 0; i < lostAfterWrite.length; i++) {
+            lostAfterWrite[i] = new java.util.concurrent.atomic.AtomicBoolean();
+        }
         Fanout<Long> f = Fanout.<Long>start(nodes, quorum, timeout, n -> {
             // a call sent again once its node reconnects counts as a cleanup under way until it is sent
             CompletableFuture<Void> sent = new CompletableFuture<>();
-            CompletableFuture<Long> call = n.releaseOnceConnected(Script.RELEASE, l.keys, timeout, sent, args);
+            CompletableFuture<Long> call = n.releaseOnceConnected(Script.RELEASE, l.keys, timeout, sent,
+                    lostAfterWrite[n.index], args);
             if (!sent.isDone()) {
                 order.track(sent);
             }
             return call;
-        }, (n, r) -> r != null && r == 1L, after, false);
+            // a send that Redis may have run before its connection dropped, sent again: within the validity only
+            // that send (or an operator's forced release) can have removed our token, so "not held" means done
+        }, (n, r) -> r != null && (r == 1L || r == 0L && lostAfterWrite[n.index].get() && ticker.nanos() < validUntil),
+                after, false);
         for (CompletableFuture<?> sending : f.sent()) {
             if (!sending.isDone()) {
                 order.track(sending);
@@ -546,6 +556,10 @@ public final class LockEngine implements AutoCloseable {
             releases.add(op.roundInFlight().handle((r, e) -> null));
             op.abandon(new IllegalStateException("the LockClient was closed while waiting"));
         }
+        for (AcquireOp op : List.copyOf(tries)) {
+            // a grant that arrives now is given back (see AcquireOp), and that cleanup waited for below
+            releases.add(op.roundInFlight().handle((r, e) -> null));
+        }
         for (LeaseImpl lease : List.copyOf(live)) {
             releases.add(lease.closeByClient());
         }
@@ -566,9 +580,10 @@ public final class LockEngine implements AutoCloseable {
             }
         }
         clock.close();
+        long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RedisNode.SETTLE_MILLIS);
         for (RedisNode n : nodes) {
             try {
-                n.close();
+                n.close(settle);
             } catch (RuntimeException e) {
                 LOG.debug("redislock: closing {} failed: {}", n.display, e.toString());
             }

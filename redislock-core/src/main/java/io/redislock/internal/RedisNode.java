@@ -71,8 +71,20 @@ final class RedisNode implements AutoCloseable {
     private CompletableFuture<?> rawConnecting;
     private CompletableFuture<?> pubsubConnecting;
     /** Releases not answered yet, each with whether a send again is due (see {@link #releaseOnceConnected}). */
-    private final java.util.Map<CompletableFuture<?>, java.util.concurrent.atomic.AtomicBoolean> releasesUnanswered =
+    private final java.util.Map<CompletableFuture<?>, ReleaseSends> releasesUnanswered =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What the sends of one release went through: {@code resending} once it is to be sent again (from then on
+     * closing the client waits for its answer), {@code lostAfterWrite} once a send was written and its
+     * connection dropped before the answer (Redis may have run it).
+     */
+    private record ReleaseSends(java.util.concurrent.atomic.AtomicBoolean resending,
+            java.util.concurrent.atomic.AtomicBoolean lostAfterWrite) {
+        ReleaseSends(java.util.concurrent.atomic.AtomicBoolean lostAfterWrite) {
+            this(new java.util.concurrent.atomic.AtomicBoolean(), lostAfterWrite);
+        }
+    }
     /** Closes of connections this node gave up, still under way (see {@link #discard}); guarded by mutex. */
     private final java.util.Set<CompletableFuture<Void>> discarding = new java.util.HashSet<>();
 
@@ -84,8 +96,8 @@ final class RedisNode implements AutoCloseable {
     /** Ticker reading of the last error-reply warning; at most one per {@link #WARN_INTERVAL_NANOS}. */
     private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong();
     private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** How long {@link #close()} waits for connects and closes under way before shutting Lettuce down. */
-    private static final long SETTLE_MILLIS = 250;
+    /** How long closing waits for connects and closes under way before shutting Lettuce down (all nodes). */
+    static final long SETTLE_MILLIS = 250;
 
     RedisNode(
             int index,
@@ -389,14 +401,15 @@ final class RedisNode implements AutoCloseable {
     /**
      * A release: as {@link #evalRawOnceConnected(Script, String[], long, String...)}, and also sent again when
      * the connection dropped after it was written (Redis may or may not have run it: a release is idempotent,
-     * a second one finds the key gone or another owner's token). {@code sent} completes once the call was
+     * a second one finds the key gone or another owner's token; {@code lostAfterWrite} is set then, so that the
+     * caller can count such an answer as this release's). {@code sent} completes once the call was
      * handed to the connection (or given up). Until it is answered, {@link #releasesAwaitingReconnect()} lists
      * it while the connection is down or once it was to be sent again: closing the client waits for those.
      */
-    <T> CompletableFuture<T> releaseOnceConnected(
-            Script script, String[] keys, long budgetNanos, CompletableFuture<Void> sent, String... args) {
+    <T> CompletableFuture<T> releaseOnceConnected(Script script, String[] keys, long budgetNanos,
+            CompletableFuture<Void> sent, java.util.concurrent.atomic.AtomicBoolean lostAfterWrite, String... args) {
         CompletableFuture<T> out = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
+        ReleaseSends again = new ReleaseSends(lostAfterWrite);
         out.whenComplete((r, e) -> {
             sent.complete(null);
             releasesUnanswered.remove(out);
@@ -411,17 +424,16 @@ final class RedisNode implements AutoCloseable {
         boolean down = disconnected();
         java.util.List<CompletableFuture<?>> out = new java.util.ArrayList<>();
         releasesUnanswered.forEach((call, again) -> {
-            if (down || again.get()) {
+            if (down || again.resending.get()) {
                 out.add(call.handle((r, e) -> null));
             }
         });
         return out;
     }
 
-    /** {@code again}: null unless the call is a release; set once it is to be sent again */
-    private <T> void evalUntil(CompletableFuture<T> out, CompletableFuture<Void> sent,
-            java.util.concurrent.atomic.AtomicBoolean again, Script script, String[] keys, String[] args,
-            long deadline) {
+    /** {@code again}: null unless the call is a release */
+    private <T> void evalUntil(CompletableFuture<T> out, CompletableFuture<Void> sent, ReleaseSends again,
+            Script script, String[] keys, String[] args, long deadline) {
         CompletableFuture<T> call = this.<T>evalRaw(script, keys, args);
         if (!call.isDone()) {
             sent.complete(null); // (a refusal to write fails the call at once)
@@ -435,13 +447,18 @@ final class RedisNode implements AutoCloseable {
             // the last try ends a timer tick (10 ms) before the round's bound, so that the round reports
             // this failure rather than its own timeout
             long margin = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
-            boolean resend = Failures.notSent(e) || (again != null && Failures.connectionLost(e));
-            if (!resend || closed || System.nanoTime() + pause + margin >= deadline) {
+            // a release written on a connection that then dropped (not a connect that failed: nothing was
+            // written) is sent again too
+            boolean lost = again != null && Failures.connectionLost(e) && !Failures.connectFailed(e);
+            if (!(Failures.notSent(e) || lost) || closed || System.nanoTime() + pause + margin >= deadline) {
                 out.completeExceptionally(e);
                 return;
             }
             if (again != null) {
-                again.set(true); // from here on, closing the client waits for its answer
+                again.resending().set(true); // from here on, closing the client waits for its answer
+                if (lost) {
+                    again.lostAfterWrite().set(true);
+                }
             }
             try {
                 timer().newTimeout(t -> evalUntil(out, sent, again, script, keys, args, deadline), pause,
@@ -679,6 +696,14 @@ final class RedisNode implements AutoCloseable {
 
     @Override
     public void close() {
+        close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS));
+    }
+
+    /**
+     * Closes the connections, and shuts down a Lettuce client of its own once the connects and closes under way
+     * finished or {@code settleDeadline} (on {@link System#nanoTime()}) passed: one deadline for all nodes.
+     */
+    void close(long settleDeadline) {
         StatefulRedisConnection<String, String> c;
         StatefulRedisPubSubConnection<String, String> p;
         CompletableFuture<?>[] closes;
@@ -705,7 +730,8 @@ final class RedisNode implements AutoCloseable {
             // when the leak detector catches one): connects to a live server finish within milliseconds
             try {
                 CompletableFuture.allOf(Arrays.stream(closes).map(f -> f.handle((v, e) -> v))
-                        .toArray(CompletableFuture<?>[]::new)).get(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                        .toArray(CompletableFuture<?>[]::new)).get(Math.max(0, settleDeadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -41,12 +41,12 @@ final class Rounds {
      *     of a wait shorter than the per-node timeout may take that timeout (it must be able to tell "held"
      *     from "unreachable")
      * @param first whether this is the wait's first round
-     * @param keptLate run once per node whose share a failed round's cleanup kept (see release.lua) although
+     * @param keptLate called with the index of each node whose share a failed round's cleanup kept (see release.lua) although
      *     the round's {@link Attempt#yes()} does not count it: a fair wait's round is decided once a majority
      *     refused, and a node that answers "yes" after that still holds a share for the waiter
      */
     CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, String score, long keepMs,
-            long deadline, boolean first, Runnable keptLate) {
+            long deadline, boolean first, java.util.function.IntConsumer keptLate) {
         long leaseNanos = l.leaseNanos();
         long start = ticker.nanos();
         String[] args = {token, l.leaseArg(), member, Long.toString(keepMs), floorArg, score};
@@ -72,7 +72,7 @@ final class Rounds {
     }
 
     private CompletableFuture<Attempt> decide(LockImpl l, String token, String member, String score, long keepMs,
-            Fanout<List<Object>> f, long start, Runnable keptLate) {
+            Fanout<List<Object>> f, long start, java.util.function.IntConsumer keptLate) {
         if (!f.reached()) {
             // the yes votes the attempt reports and the nodes it counts, as of one moment: a node that
             // settles later is reported by keptLate if the cleanup keeps its share
@@ -101,9 +101,10 @@ final class Rounds {
                             Long.toString(keepMs), Long.toString(cap)});
                 for (int i = 0; keep && i < calls.size(); i++) {
                     if (!counted[i] && calls.get(i) != null) {
+                        int node = i;
                         calls.get(i).thenAccept(r -> {
                             if (Long.valueOf(2L).equals(r)) {
-                                keptLate.run();
+                                keptLate.accept(node);
                             }
                         });
                     }
@@ -130,7 +131,7 @@ final class Rounds {
         if (!stillValid(l, start)) {
             leave(l, token, "", f.raw());
             return CompletableFuture.completedFuture(
-                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true));
+                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true, new java.util.BitSet()));
         }
         if (atMax >= quorum) {
             return CompletableFuture.completedFuture(Attempt.granted(fence, start, f.answered(), f.raw()));
@@ -162,10 +163,10 @@ final class Rounds {
                     }
                     leave(l, token, "", f.raw());
                     if (w.reached()) { // written back, but too late
-                        return new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true);
+                        return new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true, new java.util.BitSet());
                     }
                     // too few nodes took the write-back: as good as too few answering (not "held elsewhere")
-                    return new Attempt(false, 0, start, false, 0, atMax + w.yes(), 0, w.errorList(), f.raw(), false);
+                    return new Attempt(false, 0, start, false, 0, atMax + w.yes(), 0, w.errorList(), f.raw(), false, new java.util.BitSet());
                 });
     }
 
@@ -192,8 +193,12 @@ final class Rounds {
         long ttl = Long.MAX_VALUE;
         List<Throwable> errors = new ArrayList<>(f.errorList());
         int ignored = 0;
+        java.util.BitSet yesNodes = new java.util.BitSet();
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);
+            if (s == Fanout.State.YES) {
+                yesNodes.set(i);
+            }
             if (s == Fanout.State.NO) {
                 List<Object> r = f.reply(i);
                 if (LockEngine.isOne(r.get(0))) {
@@ -213,7 +218,7 @@ final class Rounds {
             }
         }
         return new Attempt(false, 0, start, held, ttl == Long.MAX_VALUE ? -1 : ttl, f.answered() - ignored, f.yes(), errors,
-                f.raw(), false);
+                f.raw(), false, yesNodes);
     }
 
     /**

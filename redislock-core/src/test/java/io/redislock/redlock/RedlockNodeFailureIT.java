@@ -14,6 +14,7 @@ import io.redislock.LockTimeoutException;
 import io.redislock.LockUnavailableException;
 import io.redislock.RetryPolicy;
 import io.redislock.testing.RedisServer;
+import io.redislock.testing.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -139,10 +140,7 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
         for (int i = 2; i < 5; i++) {
             servers.get(i).pause();
         }
-        LockOptions rare = LockOptions.builder()
-                .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(60)).maxDelay(Duration.ofSeconds(60)).build())
-                .build();
-        CompletableFuture<Lease> waiting = c.lock(name, rare).acquireAsync(Duration.ofSeconds(30));
+        CompletableFuture<Lease> waiting = c.lock(name, PATIENT).acquireAsync(Duration.ofSeconds(30));
         // the first round was granted on nodes 0 and 1 (their counters exist), then given back there
         await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(10))
                 .until(() -> servers.get(0).command("GET", fenceKey(name)) != null
@@ -158,23 +156,18 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
         String name = "rl-cancel-hung";
         String queue = "{" + name + "}:waiters";
         LockClient c = connectedClient();
-        for (int i = 0; i < 3; i++) {
-            block(i, name);
-        }
+        blockFirst(3, name);
         RedisServer hung = servers.get(3);
         hung.pause();
-        LockOptions rare = LockOptions.builder()
-                .retry(RetryPolicy.builder().initialDelay(Duration.ofSeconds(60)).maxDelay(Duration.ofSeconds(60)).build())
-                .build();
-        CompletableFuture<Lease> waiting = c.lock(name, rare).acquireAsync(Duration.ofSeconds(50));
+        CompletableFuture<Lease> waiting = c.lock(name, PATIENT).acquireAsync(Duration.ofSeconds(50));
         // round 1 is granted on node 4 only; wake-ups from two nodes start round 2, whose call to the hung
         // node is queued behind round 1's cleanup there
         await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5))
                 .until(() -> servers.get(4).command("GET", fenceKey(name)) != null);
         long first = Long.parseLong((String) servers.get(4).command("GET", fenceKey(name)));
         String member = (String) ((List<?>) servers.get(0).command("ZRANGE", queue, "0", "0")).get(0);
-        for (int i = 0; i < 3; i++) {
-            servers.get(0).command("PUBLISH", member.split(" ")[0], member.split(" ")[1]);
+        for (int i = 0; i < 3; i++) { // one message per node: a node counts once
+            servers.get(i).command("PUBLISH", member.split(" ")[0], member.split(" ")[1]);
         }
         await().atMost(scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(5))
                 .until(() -> Long.parseLong((String) servers.get(4).command("GET", fenceKey(name))) > first);
@@ -634,5 +627,55 @@ class RedlockNodeFailureIT extends RedlockTestSupport {
         unblock(3, "hung-release");
         unblock(4, "hung-release");
         awaitOnlyCountersOn(0);
+    }
+
+    @Test
+    void aReleaseThatAMajorityRanBeforeTheirConnectionsDroppedIsReportedAsReleased() throws Exception {
+        // nodes 0-2 run the release but their replies are lost with their connections; sent again, it finds
+        // the key gone there: those answers are this release's, so a majority released
+        String name = "rl-ran-release";
+        List<TcpProxy> proxies = new ArrayList<>();
+        try {
+            List<String> uris = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                if (i < 3) {
+                    proxies.add(TcpProxy.to(servers.get(i)));
+                    uris.add(proxies.get(i).uri());
+                } else {
+                    uris.add(servers.get(i).uri());
+                }
+            }
+            LockClient c = client(b -> b.uris(uris).nodeTimeout(scaled(Duration.ofSeconds(3)))
+                    .commandTimeout(scaled(Duration.ofSeconds(5))));
+            Lease lease = c.lock(name).acquire(Duration.ofSeconds(5));
+            proxies.forEach(TcpProxy::muteReplies);
+            CompletableFuture<Boolean> released = lease.releaseAsync();
+            await().atMost(scaled(Duration.ofSeconds(5))).pollInterval(Duration.ofMillis(5))
+                    .until(() -> nodesHolding(name, lease.token()) == 0);
+            proxies.forEach(TcpProxy::cutAll);
+
+            assertThat(released.get(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            proxies.forEach(TcpProxy::close);
+        }
+    }
+
+    @Test
+    void aReleaseDoesNotKeepReconnectingToANodeItNeverReached() throws Exception {
+        // a connect that fails wrote nothing: the release is not sent again there (it was, every 15 ms, each
+        // send a new connect, for the whole per-node timeout)
+        servers.get(4).kill();
+        try (TcpProxy closesAtOnce = TcpProxy.to(servers.get(4))) {
+            List<String> uris = new ArrayList<>(servers.uris().subList(0, 4));
+            uris.add(closesAtOnce.uri());
+            LockClient c = client(b -> b.uris(uris).nodeTimeout(Duration.ofMillis(500)));
+            Lease lease = c.lock("rl-never-reached").acquire(Duration.ofSeconds(5));
+            int before = closesAtOnce.connectionsAccepted();
+
+            assertThat(lease.release()).isTrue();
+
+            // one connect (Lettuce may try a handshake cut short twice more), not one per send
+            assertThat(closesAtOnce.connectionsAccepted() - before).isLessThanOrEqualTo(3);
+        }
     }
 }

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class RedlockTestSupport {
     /** The value tests put on a node to make it refuse a grant ("held by another owner"). */
     static final String FOREIGN = "foreign-owner";
+    /** Waiters that never retry on their own within a test: only a release message can wake them in time. */
+    static final io.redislock.LockOptions PATIENT = io.redislock.LockOptions.builder()
+            .retry(io.redislock.RetryPolicy.builder().initialDelay(Duration.ofSeconds(60))
+                    .maxDelay(Duration.ofSeconds(60)).build())
+            .build();
 
     protected RedisServers servers;
     private final List<LockClient> clients = new CopyOnWriteArrayList<>();
@@ -138,6 +143,13 @@ abstract class RedlockTestSupport {
     /** Makes node {@code i} refuse grants of {@code key}: another owner's token with a 60 s expiry. */
     void block(int i, String key) {
         assertThat(servers.get(i).command("SET", key, FOREIGN, "PX", "60000")).isEqualTo("OK");
+    }
+
+    /** {@link #block}s nodes 0 to {@code count - 1}. */
+    void blockFirst(int count, String key) {
+        for (int i = 0; i < count; i++) {
+            block(i, key);
+        }
     }
 
     /** Removes the foreign token {@link #block} put on node {@code i}. */

@@ -55,7 +55,7 @@ public final class ChartWriter {
         chart.getStyler().setYAxisMax(axisMax(bars));
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
-        chart.getStyler().setYAxisDecimalPattern("0.00##");
+        chart.getStyler().setYAxisDecimalPattern("0.00"); // also the bar labels: two decimals, as in the tables
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         List<String> xs = new ArrayList<>(groups);
         for (String s : series) {
