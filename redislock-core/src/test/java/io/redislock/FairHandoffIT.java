@@ -221,4 +221,29 @@ class FairHandoffIT {
             }
         }
     }
+
+    @Test
+    void aWaiterSkippedWhileItsSubscriptionWasDownTriesAgainAsSoonAsItIsBack(RedisServer redis) throws Exception {
+        try (LockClient h = LockClient.create(redis.uri()); LockClient w = LockClient.create(redis.uri())) {
+            Lease held = h.lock("resubscribed").acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> waiting = w.lock("resubscribed", PATIENT).acquireAsync(Duration.ofSeconds(50));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Long.valueOf(1L).equals(redis.command("ZCARD", "{resubscribed}:waiters")));
+            Object maxclients = ((List<?>) redis.command("CONFIG", "GET", "maxclients")).get(1);
+            try {
+                redis.command("CONFIG", "SET", "maxclients", "1"); // no reconnect for now
+                redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+                // nobody to tell: the release skips the waiter and leaves the lock free
+                assertThat(held.release()).isTrue();
+                assertThat(redis.command("EXISTS", "resubscribed")).isEqualTo(0L);
+                assertThat(redis.command("ZCARD", "{resubscribed}:waiters")).isEqualTo(0L);
+            } finally {
+                redis.command("CONFIG", "SET", "maxclients", String.valueOf(maxclients));
+            }
+            // its safety-net retry would come 30-60 s later (PATIENT)
+            Lease got = waiting.get(TestTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(got.isHeld()).isTrue();
+            got.release();
+        }
+    }
 }

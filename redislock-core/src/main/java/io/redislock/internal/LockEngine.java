@@ -81,7 +81,7 @@ public final class LockEngine implements AutoCloseable {
         for (int i = 0; i < uris.size(); i++) {
             final int idx = i;
             list.add(new RedisNode(i, clients.get(i), ownsClients, uris.get(i), options.commandTimeout(), ticker,
-                    wakeChannel, (channel, message) -> onMessage(idx, message)));
+                    wakeChannel, (channel, message) -> onMessage(idx, message), this::retryWaits));
         }
         this.nodes = List.copyOf(list);
         this.quorum = nodes.size() / 2 + 1;
@@ -260,6 +260,14 @@ public final class LockEngine implements AutoCloseable {
     /** Whether a node's grant counts: always, or under the delayed-restart rule once it is up a lease. */
     boolean trusted(RedisNode n) {
         return !options.enforceDelayedRestart() || n.upAtLeast(maxLeaseNanos.get());
+    }
+
+    /** Runs a round of every wait now (their node's pub/sub connection is back: release messages may be lost). */
+    private void retryWaits() {
+        long now = ticker.nanos();
+        for (AcquireOp op : List.copyOf(waiters.values())) {
+            op.fire(now);
+        }
     }
 
     /**

@@ -107,7 +107,8 @@ final class RedisNode implements AutoCloseable {
             Duration timeout,
             Ticker ticker,
             String wakeChannel,
-            BiConsumer<String, String> onMessage) {
+            BiConsumer<String, String> onMessage,
+            Runnable onResubscribed) {
         this.index = index;
         this.client = client;
         this.ownsClient = ownsClient;
@@ -129,6 +130,11 @@ final class RedisNode implements AutoCloseable {
                 if (connection == c) {
                     refreshUptime();
                     loadScripts(c);
+                }
+                if (connection == pubsub && !closed) {
+                    // back after a drop (Lettuce subscribes again): a release meanwhile found no subscriber here
+                    // and skipped our waits, which would otherwise learn it only from their safety-net retry
+                    onResubscribed.run();
                 }
             }
 
