@@ -690,4 +690,26 @@ class SingleNodeFaultsIT {
             c.close();
         }
     }
+
+    @Test
+    void aReleaseSentAgainToARedisThatRestartedEmptyIsNotReportedAsReleased(RedisServer redis) throws Exception {
+        // the release was written but never run (Redis stopped, then restarted without data): sent again, it
+        // finds the key gone or another owner's. That is the restart's doing, not this release's: the lock was
+        // lost (helper-48: reported released in 11 of 11 runs, also when the waiter had taken the lock first)
+        try (LockClient a = clientWithCommandTimeout(redis, TestTimeouts.scaled(Duration.ofSeconds(5)));
+                LockClient b = LockClient.create(redis.uri())) {
+            Lease held = a.lock("restarted-release").acquire(Duration.ofSeconds(5));
+            CompletableFuture<Lease> waiting = b.lock("restarted-release").acquireAsync(Duration.ofSeconds(30));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Long.valueOf(1L).equals(redis.command("ZCARD", "{restarted-release}:waiters")));
+            redis.pause();
+            CompletableFuture<Boolean> released = held.releaseAsync();
+            redis.restart();
+
+            Lease next = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(released.get(10, TimeUnit.SECONDS)).isFalse();
+            assertThat(redis.command("GET", "restarted-release")).isEqualTo(next.token());
+            next.release();
+        }
+    }
 }

@@ -140,8 +140,8 @@ final class AcquireOp implements Clockwork.Item {
         } catch (RuntimeException e) {
             round = CompletableFuture.failedFuture(e);
         }
-        inFlightRound = round;
-        round.whenComplete((a, e) -> {
+        // the round in flight ends once its outcome is handled (closing the client waits for a give-back it sends)
+        inFlightRound = round.whenComplete((a, e) -> {
             if (e != null) {
                 a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null, false,
                         new java.util.BitSet());

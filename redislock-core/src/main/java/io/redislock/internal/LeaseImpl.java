@@ -45,6 +45,9 @@ final class LeaseImpl implements Lease, Clockwork.Item {
     private boolean closeReported; // guarded by this
     private Boolean validAtRelease; // guarded by this; set by the first release
 
+    /** Per node, the server process (run_id) that granted; null where not known (see {@link LockEngine#sameServer}). */
+    private final String[] grantRunIds;
+
     LeaseImpl(LockImpl lock, String token, long fence, long startNanos, java.util.List<CompletableFuture<?>> grantCalls) {
         this.grantCalls = grantCalls;
         this.lock = lock;
@@ -56,6 +59,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         this.leaseNanos = lock.leaseNanos();
         this.expiry = new ExpiryLedger(expiring ? engine.validUntil(leaseNanos, startNanos) : Long.MAX_VALUE);
         this.renewAt = startNanos + leaseNanos / 3;
+        this.grantRunIds = engine.runIds();
     }
 
     /** Starts watching the deadline (and renewing); called once the lease is handed out. */
@@ -437,7 +441,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         CompletableFuture<LockEngine.Round> call;
         try {
             // sent, or tracked until sent, from here on
-            call = engine.release(lock, token, expiring ? expiry.validUntil() : Long.MAX_VALUE, grantCalls);
+            call = engine.release(lock, token, expiring ? expiry.validUntil() : Long.MAX_VALUE, grantRunIds, grantCalls);
         } finally {
             if (leaving != null) {
                 leaving.complete(null);
@@ -459,7 +463,7 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             // gone: if an earlier release got no answer and this answer still came within the validity, only
             // that release (or an operator's force-release) can have removed the key; after the deadline the
             // key may have expired first
-            return resent && engine.ticker.nanos() < expiry.validUntil();
+            return resent && engine.ticker.nanos() < expiry.validUntil() && engine.sameServers(grantRunIds);
         });
         return releasing;
     }

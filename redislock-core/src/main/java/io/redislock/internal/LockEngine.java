@@ -487,7 +487,8 @@ public final class LockEngine implements AutoCloseable {
      * that (a release returns at a majority), and for the answer of a node whose connection dropped after the
      * call was written (it is sent again once reconnected), but not for the answers of a hung node.
      */
-    CompletableFuture<Round> release(LockImpl l, String token, long validUntil, List<CompletableFuture<?>> after) {
+    CompletableFuture<Round> release(LockImpl l, String token, long validUntil, String[] grantRunIds,
+            List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
         // the per-node timeout of every operation (the command timeout on one node): a hung node must not
         // hold a release that needs its answer for seconds
@@ -505,10 +506,11 @@ public final class LockEngine implements AutoCloseable {
                 order.track(sent);
             }
             return call;
-            // a send that Redis may have run before its connection dropped, sent again: within the validity only
-            // that send (or an operator's forced release) can have removed our token, so "not held" means done
-        }, (n, r) -> r != null && (r == 1L || r == 0L && lostAfterWrite[n.index].get() && ticker.nanos() < validUntil),
-                after, false);
+            // a send that Redis may have run before its connection dropped, sent again: within the validity, and
+            // on the same server process that granted (no restart or failover lost the key), only that send (or an
+            // operator's forced release) can have removed our token, so "not held" means done
+        }, (n, r) -> r != null && (r == 1L || r == 0L && lostAfterWrite[n.index].get() && ticker.nanos() < validUntil
+                && sameServer(n, grantRunIds)), after, false);
         for (CompletableFuture<?> sending : f.sent()) {
             if (!sending.isDone()) {
                 order.track(sending);
@@ -536,6 +538,31 @@ public final class LockEngine implements AutoCloseable {
             return Long.parseLong(s);
         }
         throw new LockException("unexpected reply from Redis: " + o);
+    }
+
+    /** @return per node, the run_id of the server process it reaches now (null where not known) */
+    String[] runIds() {
+        String[] ids = new String[nodes.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = nodes.get(i).runIdNow();
+        }
+        return ids;
+    }
+
+    /** @return whether node {@code n} is known to reach the server process it reached at a grant */
+    static boolean sameServer(RedisNode n, String[] grantRunIds) {
+        String then = grantRunIds[n.index];
+        return then != null && then.equals(n.runIdNow());
+    }
+
+    /** @return whether every node is known to reach the server process it reached at a grant */
+    boolean sameServers(String[] grantRunIds) {
+        for (RedisNode n : nodes) {
+            if (!sameServer(n, grantRunIds)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the releases that wait for a node's connection to come back (see {@link RedisNode#releaseOnceConnected}) */

@@ -63,6 +63,8 @@ final class RedisNode implements AutoCloseable {
     private final AtomicReference<Throwable> authFailure = new AtomicReference<>();
     /** Where this node's connections were last connected to (matches Lettuce's reconnect events to this node). */
     private volatile SocketAddress connectedTo;
+    /** Listens to this node's connections; removed on close (an application's Lettuce client outlives us). */
+    private final RedisConnectionStateListener connectionListener;
     /** The subscription to the client's reconnect failures (see {@link #onReconnectFailed}). */
     private final reactor.core.Disposable reconnectFailures;
     /** Set when the client starts closing: no new connection attempts, pending ones abandoned. */
@@ -92,6 +94,8 @@ final class RedisNode implements AutoCloseable {
     private volatile long bootNanos;
 
     private volatile boolean uptimeKnown;
+    /** The server process's run_id (INFO server), read with the uptime; current when {@link #uptimeKnown}. */
+    private volatile String runId;
 
     /** Ticker reading of the last error-reply warning; at most one per {@link #WARN_INTERVAL_NANOS}. */
     private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong();
@@ -118,7 +122,7 @@ final class RedisNode implements AutoCloseable {
         this.ticker = ticker;
         this.wakeChannel = wakeChannel;
         this.onMessage = onMessage;
-        client.addListener(new RedisConnectionStateListener() {
+        this.connectionListener = new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
                 StatefulRedisConnection<String, String> c = conn;
@@ -145,7 +149,8 @@ final class RedisNode implements AutoCloseable {
                     uptimeKnown = false;
                 }
             }
-        });
+        };
+        client.addListener(connectionListener);
         this.reconnectFailures = client.getResources().eventBus().get()
                 .filter(ev -> ev instanceof ReconnectFailedEvent)
                 .subscribe(ev -> onReconnectFailed((ReconnectFailedEvent) ev), e -> LOG.debug(
@@ -440,6 +445,10 @@ final class RedisNode implements AutoCloseable {
     /** {@code again}: null unless the call is a release */
     private <T> void evalUntil(CompletableFuture<T> out, CompletableFuture<Void> sent, ReleaseSends again,
             Script script, String[] keys, String[] args, long deadline) {
+        if (again != null && again.lostAfterWrite().get()) {
+            // read on the same connection first: its answer says whether this is still the server that granted
+            refreshUptime();
+        }
         CompletableFuture<T> call = this.<T>evalRaw(script, keys, args);
         if (!call.isDone()) {
             sent.complete(null); // (a refusal to write fails the call at once)
@@ -623,10 +632,21 @@ final class RedisNode implements AutoCloseable {
                     long up = Long.parseLong(line.substring("uptime_in_seconds:".length()).trim());
                     bootNanos = before - TimeUnit.SECONDS.toNanos(Math.max(0, up - 1));
                     uptimeKnown = true;
+                } else if (line.startsWith("run_id:")) {
+                    runId = line.substring("run_id:".length()).trim();
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * @return the run_id of the server process this node's connection reaches, as read since the connection
+     *     was last (re)established; null when not known (a different run_id is a restart or another server:
+     *     keys may have been lost)
+     */
+    String runIdNow() {
+        return uptimeKnown ? runId : null;
     }
 
     /**
@@ -731,6 +751,7 @@ final class RedisNode implements AutoCloseable {
         if (c != null) {
             c.close();
         }
+        client.removeListener(connectionListener);
         if (ownsClient) {
             // Lettuce's shutdown while a connect is under way may leak its buffers (Netty then logs an ERROR
             // when the leak detector catches one): connects to a live server finish within milliseconds
