@@ -234,7 +234,8 @@ public final class LockClient implements AutoCloseable {
      * Releases every lease still held (their holders are told, reason {@code CLIENT_CLOSED}), ends waits,
      * waits for the releases and cleanups under way (also those of leases released just before, on nodes
      * that have not answered yet or whose connection is coming back) and for no-wait attempts under way (a
-     * grant they get now is given back), at most the command timeout, and closes the connections. Idempotent.
+     * grant they get now is given back), at most the command timeout, and closes the connections (waiting up to
+     * 250 ms more for connects still under way, so that none is left open). Idempotent.
      */
     @Override
     public void close() {

@@ -676,8 +676,9 @@ class SingleNodeFaultsIT {
             c.lock("tried-warm-up").acquire(Duration.ofSeconds(5)).release(); // connected
             redis.pause();
             CompletableFuture<Optional<Lease>> trying = c.lock("tried").tryAcquireAsync();
-            CompletableFuture<Void> resumed = CompletableFuture.runAsync(redis::resume,
-                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+            // (well within the command timeout, which bounds the close's wait)
+            CompletableFuture<Void> resumed = CompletableFuture.runAsync(redis::resume, CompletableFuture.delayedExecutor(
+                    TestTimeouts.scaled(Duration.ofSeconds(1)).toMillis(), TimeUnit.MILLISECONDS));
 
             c.close(); // the try is granted once Redis runs again, after the close began
 

@@ -33,7 +33,7 @@ final class AcquireOp implements Clockwork.Item {
     /** Whether the current round was bounded by the end of the wait (shorter than the per-node timeout). */
     private volatile boolean cutShort;
     /** The round under way, if any (closing the client waits for it). */
-    private volatile CompletableFuture<Attempt> inFlightRound;
+    private volatile CompletableFuture<Void> inFlightRound;
     private final CompletableFuture<LeaseImpl> result = new CompletableFuture<>();
     private volatile CompletableFuture<Void> signal = new CompletableFuture<>();
     private volatile long retryAt = Long.MAX_VALUE;
@@ -101,23 +101,34 @@ final class AcquireOp implements Clockwork.Item {
             engine.subscriptionsSettled(bound).whenComplete((v, e) -> attempt());
         } else {
             // a no-wait attempt that closing the client meets is waited for, and a grant it gets is given back
+            CompletableFuture<Void> handled = new CompletableFuture<>();
+            inFlightRound = handled; // before close() can see it in `tries`
             engine.tries.add(this);
             result.whenComplete((l, e) -> engine.tries.remove(this));
             if (engine.isClosed()) {
                 result.completeExceptionally(new IllegalStateException("the LockClient was closed"));
+                handled.complete(null);
                 return result;
             }
-            attempt();
+            attempt(handled);
         }
         return result;
     }
 
     private void attempt() {
+        attempt(new CompletableFuture<>());
+    }
+
+    /** Runs a round; {@code handled} completes once its outcome was handled (see {@link #roundInFlight()}). */
+    private void attempt(CompletableFuture<Void> handled) {
         int r;
         synchronized (this) {
             if (result.isDone() || inFlight) {
+                handled.complete(null);
                 return;
             }
+            // published before the round starts: a round that its outcome starts at once is published after it
+            inFlightRound = handled;
             inFlight = true;
             lastStart = engine.ticker.nanos();
             // reset under the lock: a message that arrives from here on counts for this round
@@ -141,17 +152,15 @@ final class AcquireOp implements Clockwork.Item {
             round = CompletableFuture.failedFuture(e);
         }
         // the round in flight ends once its outcome is handled (closing the client waits for a give-back it sends)
-        inFlightRound = round.whenComplete((a, e) -> {
-            if (e != null) {
-                a = new Attempt(false, 0, 0, false, -1, 0, 0, java.util.List.of(Futures.unwrap(e)), null, false,
-                        new java.util.BitSet());
-            }
+        round.whenComplete((a, e) -> {
             try {
-                onAttempt(a);
+                onAttempt(e == null ? a : Attempt.failed(Futures.unwrap(e)));
             } catch (RuntimeException | Error t) {
                 // never leave the caller waiting: a bug here must surface as a failure
                 result.completeExceptionally(t);
                 abandonQuietly();
+            } finally {
+                handled.complete(null);
             }
         });
     }
@@ -174,7 +183,8 @@ final class AcquireOp implements Clockwork.Item {
             LeaseImpl lease = new LeaseImpl(lock, token, a.fence(), a.startNanos(), a.raws());
             if (engine.isClosed()) {
                 // granted while the client closes (e.g. handed over by its own closing lease): give it back
-                result.completeExceptionally(new IllegalStateException("the LockClient was closed while waiting"));
+                result.completeExceptionally(new IllegalStateException(
+                        waitNanos > 0 ? "the LockClient was closed while waiting" : "the LockClient was closed"));
             }
             if (result.isDone()) {
                 // cancelled meanwhile: give it back
@@ -309,7 +319,7 @@ final class AcquireOp implements Clockwork.Item {
 
     /** @return the round under way, or a completed future */
     CompletableFuture<?> roundInFlight() {
-        CompletableFuture<Attempt> r = inFlightRound;
+        CompletableFuture<Void> r = inFlightRound;
         return r == null ? CompletableFuture.completedFuture(null) : r;
     }
 
@@ -365,12 +375,12 @@ final class AcquireOp implements Clockwork.Item {
             }
             n = wokenBesidesYes();
             // while a round is under way, its outcome decides (onAttempt counts this message)
-            decided = thresholdSet;
+            decided = thresholdSet && n >= wakeThreshold;
             s = signal;
         }
         if (take) {
             grantedByRelease(fence, start);
-        } else if (decided && n >= wakeThreshold) {
+        } else if (decided) {
             s.complete(null);
         }
     }

@@ -34,6 +34,16 @@ record Attempt(
         boolean late,
         BitSet yesNodes) {
 
+    /** A round that could not be run or decided at all: {@code why}. */
+    static Attempt failed(Throwable why) {
+        return new Attempt(false, 0, 0, false, -1, 0, 0, List.of(why), null, false, new BitSet());
+    }
+
+    /** A round a majority granted only after the lease's validity had ended (given back). */
+    static Attempt late(long startNanos, int answered, List<CompletableFuture<?>> raws) {
+        return new Attempt(false, 0, startNanos, false, 0, answered, 0, List.of(), raws, true, new BitSet());
+    }
+
     static Attempt granted(long fence, long startNanos, int answered, List<CompletableFuture<?>> raws) {
         return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of(), raws, false, new BitSet());
     }

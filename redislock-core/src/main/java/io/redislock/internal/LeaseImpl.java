@@ -441,7 +441,8 @@ final class LeaseImpl implements Lease, Clockwork.Item {
         CompletableFuture<LockEngine.Round> call;
         try {
             // sent, or tracked until sent, from here on
-            call = engine.release(lock, token, expiring ? expiry.validUntil() : Long.MAX_VALUE, grantRunIds, grantCalls);
+            call = engine.release(lock, token, expiring ? expiry.validUntil() : Long.MAX_VALUE, grantRunIds, resent,
+                    grantCalls);
         } finally {
             if (leaving != null) {
                 leaving.complete(null);
@@ -460,10 +461,9 @@ final class LeaseImpl implements Lease, Clockwork.Item {
             if (round.outcome() == LockEngine.Outcome.OK) {
                 return true;
             }
-            // gone: if an earlier release got no answer and this answer still came within the validity, only
-            // that release (or an operator's force-release) can have removed the key; after the deadline the
-            // key may have expired first
-            return resent && engine.ticker.nanos() < expiry.validUntil() && engine.sameServers(grantRunIds);
+            // gone (a node's "not held" after an earlier release that got no answer counted there already, see
+            // LockEngine.release): expired, taken over, or lost with a restart
+            return false;
         });
         return releasing;
     }

@@ -487,7 +487,7 @@ public final class LockEngine implements AutoCloseable {
      * that (a release returns at a majority), and for the answer of a node whose connection dropped after the
      * call was written (it is sent again once reconnected), but not for the answers of a hung node.
      */
-    CompletableFuture<Round> release(LockImpl l, String token, long validUntil, String[] grantRunIds,
+    CompletableFuture<Round> release(LockImpl l, String token, long validUntil, String[] grantRunIds, boolean resent,
             List<CompletableFuture<?>> after) {
         String[] args = {token, "", l.grantArg(), l.releaseArg(), floorArg};
         // the per-node timeout of every operation (the command timeout on one node): a hung node must not
@@ -506,11 +506,12 @@ public final class LockEngine implements AutoCloseable {
                 order.track(sent);
             }
             return call;
-            // a send that Redis may have run before its connection dropped, sent again: within the validity, and
-            // on the same server process that granted (no restart or failover lost the key), only that send (or an
-            // operator's forced release) can have removed our token, so "not held" means done
-        }, (n, r) -> r != null && (r == 1L || r == 0L && lostAfterWrite[n.index].get() && ticker.nanos() < validUntil
-                && sameServer(n, grantRunIds)), after, false);
+            // after a send that Redis may have run before its connection dropped (sent again here), or an earlier
+            // release that got no answer (resent): within the validity, and on the same server process that
+            // granted (no restart or failover lost the key), only that send (or an operator's forced release) can
+            // have removed our token, so "not held" means done
+        }, (n, r) -> r != null && (r == 1L || r == 0L && (resent || lostAfterWrite[n.index].get())
+                && ticker.nanos() < validUntil && sameServer(n, grantRunIds)), after, false);
         for (CompletableFuture<?> sending : f.sent()) {
             if (!sending.isDone()) {
                 order.track(sending);
@@ -553,16 +554,6 @@ public final class LockEngine implements AutoCloseable {
     static boolean sameServer(RedisNode n, String[] grantRunIds) {
         String then = grantRunIds[n.index];
         return then != null && then.equals(n.runIdNow());
-    }
-
-    /** @return whether every node is known to reach the server process it reached at a grant */
-    boolean sameServers(String[] grantRunIds) {
-        for (RedisNode n : nodes) {
-            if (!sameServer(n, grantRunIds)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** @return the releases that wait for a node's connection to come back (see {@link RedisNode#releaseOnceConnected}) */

@@ -400,8 +400,8 @@ final class RedisNode implements AutoCloseable {
      * again once reconnected, every 10-20 ms until shortly before {@code budgetNanos} from now (real time,
      * as the round's own bound, whatever the ticker): nothing was written, so sending it again is safe.
      * For calls that must not give up at the first hiccup and that no later call of the same owner can
-     * overtake in a harmful way (an acquisition round, a release); not for a lease's extends, whose order
-     * matters.
+     * overtake in a harmful way (an acquisition round; a release uses {@link #releaseOnceConnected}); not for a
+     * lease's extends, whose order matters.
      */
     <T> CompletableFuture<T> evalRawOnceConnected(Script script, String[] keys, long budgetNanos, String... args) {
         CompletableFuture<T> out = new CompletableFuture<>();
@@ -435,7 +435,7 @@ final class RedisNode implements AutoCloseable {
         boolean down = disconnected();
         java.util.List<CompletableFuture<?>> out = new java.util.ArrayList<>();
         releasesUnanswered.forEach((call, again) -> {
-            if (down || again.resending.get()) {
+            if (down || again.resending().get()) {
                 out.add(call.handle((r, e) -> null));
             }
         });

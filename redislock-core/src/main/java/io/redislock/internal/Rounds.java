@@ -131,7 +131,7 @@ final class Rounds {
         if (!stillValid(l, start)) {
             leave(l, token, "", f.raw());
             return CompletableFuture.completedFuture(
-                    new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true, new java.util.BitSet()));
+                    Attempt.late(start, f.answered(), f.raw()));
         }
         if (atMax >= quorum) {
             return CompletableFuture.completedFuture(Attempt.granted(fence, start, f.answered(), f.raw()));
@@ -163,10 +163,11 @@ final class Rounds {
                     }
                     leave(l, token, "", f.raw());
                     if (w.reached()) { // written back, but too late
-                        return new Attempt(false, 0, start, false, 0, f.answered(), 0, List.of(), f.raw(), true, new java.util.BitSet());
+                        return Attempt.late(start, f.answered(), f.raw());
                     }
                     // too few nodes took the write-back: as good as too few answering (not "held elsewhere")
-                    return new Attempt(false, 0, start, false, 0, atMax + w.yes(), 0, w.errorList(), f.raw(), false, new java.util.BitSet());
+                    return new Attempt(false, 0, start, false, 0, atMax + w.yes(), 0, w.errorList(), f.raw(), false,
+                            new java.util.BitSet());
                 });
     }
 

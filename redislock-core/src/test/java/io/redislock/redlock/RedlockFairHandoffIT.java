@@ -273,7 +273,7 @@ class RedlockFairHandoffIT extends RedlockTestSupport {
         long before = servers.get(0).commandCalls().getOrDefault("evalsha", 0L);
 
         servers.get(3).command("PUBLISH", parts[0], parts[1] + " 1 " + name);
-        Thread.sleep(300); // time for a round that must not come
+        Thread.sleep(scaled(Duration.ofMillis(300)).toMillis()); // time for a round that must not come
 
         assertThat(servers.get(0).commandCalls().getOrDefault("evalsha", 0L)).as("script calls on node 0")
                 .isEqualTo(before);
