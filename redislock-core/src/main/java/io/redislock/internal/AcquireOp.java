@@ -3,6 +3,7 @@ package io.redislock.internal;
 import io.redislock.LockTimeoutException;
 import io.redislock.LockUnavailableException;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,13 +39,13 @@ final class AcquireOp implements Clockwork.Item {
     private volatile CompletableFuture<Void> signal = new CompletableFuture<>();
     private volatile long retryAt = Long.MAX_VALUE;
     /** The nodes whose release message for this waiter arrived since the current round began (guarded by this). */
-    private final java.util.BitSet woken = new java.util.BitSet();
+    private final BitSet woken = new BitSet();
     /**
      * The nodes whose share the current round counted: its yes votes, and shares its cleanup kept on nodes that
      * answered after it was decided (guarded by this). A message from one of them tells of that share (the
      * hand-off that made the vote yes, arriving after the reply, or delivered twice), not of another one.
      */
-    private final java.util.BitSet counted = new java.util.BitSet();
+    private final BitSet counted = new BitSet();
     /** How many release notifications mean "a majority released": 1 for one node. */
     private volatile int wakeThreshold = 1;
     private int attempts;
@@ -244,7 +245,7 @@ final class AcquireOp implements Clockwork.Item {
             wakeThreshold = threshold = Math.max(1, engine.quorum - a.yes() - lateKept);
             counted.or(a.yesNodes());
             thresholdSet = true;
-            n = wokenBesidesYes();
+            n = wokenBesidesCounted();
         }
         if (n >= threshold) {
             signal.complete(null);
@@ -342,7 +343,7 @@ final class AcquireOp implements Clockwork.Item {
                 return; // onAttempt counts it
             }
             wakeThreshold = threshold = Math.max(1, wakeThreshold - 1);
-            n = wokenBesidesYes();
+            n = wokenBesidesCounted();
             s = signal;
         }
         if (n >= threshold) {
@@ -373,7 +374,7 @@ final class AcquireOp implements Clockwork.Item {
             } else {
                 woken.set(node);
             }
-            n = wokenBesidesYes();
+            n = wokenBesidesCounted();
             // while a round is under way, its outcome decides (onAttempt counts this message)
             decided = thresholdSet && n >= wakeThreshold;
             s = signal;
@@ -385,9 +386,9 @@ final class AcquireOp implements Clockwork.Item {
         }
     }
 
-    /** @return how many nodes sent a release message this round, besides those whose share it counted (guarded by this) */
-    private int wokenBesidesYes() {
-        java.util.BitSet b = (java.util.BitSet) woken.clone();
+    /** @return how many nodes sent a release message this round, besides those it counted (guarded by this) */
+    private int wokenBesidesCounted() {
+        BitSet b = (BitSet) woken.clone();
         b.andNot(counted);
         return b.cardinality();
     }

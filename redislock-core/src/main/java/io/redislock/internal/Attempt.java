@@ -45,6 +45,7 @@ record Attempt(
     }
 
     static Attempt granted(long fence, long startNanos, int answered, List<CompletableFuture<?>> raws) {
-        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of(), raws, false, new BitSet());
+        return new Attempt(true, fence, startNanos, false, -1, answered, answered, List.of(), raws, false,
+                new BitSet());
     }
 }

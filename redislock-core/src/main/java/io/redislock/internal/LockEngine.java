@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -493,9 +494,9 @@ public final class LockEngine implements AutoCloseable {
         // the per-node timeout of every operation (the command timeout on one node): a hung node must not
         // hold a release that needs its answer for seconds
         long timeout = roundTimeoutNanos(l.leaseNanos());
-        java.util.concurrent.atomic.AtomicBoolean[] lostAfterWrite = new java.util.concurrent.atomic.AtomicBoolean[nodes.size()];
+        AtomicBoolean[] lostAfterWrite = new AtomicBoolean[nodes.size()];
         for (int i = 0; i < lostAfterWrite.length; i++) {
-            lostAfterWrite[i] = new java.util.concurrent.atomic.AtomicBoolean();
+            lostAfterWrite[i] = new AtomicBoolean();
         }
         Fanout<Long> f = Fanout.<Long>start(nodes, quorum, timeout, n -> {
             // a call sent again once its node reconnects counts as a cleanup under way until it is sent
@@ -556,7 +557,7 @@ public final class LockEngine implements AutoCloseable {
         return then != null && then.equals(n.runIdNow());
     }
 
-    /** @return the releases that wait for a node's connection to come back (see {@link RedisNode#releaseOnceConnected}) */
+    /** @return the releases waiting for a node's connection to come back (see RedisNode#releaseOnceConnected) */
     private List<CompletableFuture<?>> releasesAwaitingReconnect() {
         List<CompletableFuture<?>> out = new ArrayList<>();
         for (RedisNode n : nodes) {

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -49,8 +50,8 @@ final class RedisNode implements AutoCloseable {
     private CompletableFuture<Void> subscribed;
     private Object subscribeAttempt; // guarded by mutex: the current subscription attempt
     private volatile String subscribeRefusal;
-    private final java.util.concurrent.atomic.AtomicBoolean subscribeRefusalWarned =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean subscribeRefusalWarned =
+            new AtomicBoolean();
     private long lastSubscribeAttempt;
     private volatile boolean closed;
     /** Disconnects seen on this node's connections (a restart during a handshake makes its uptime stale). */
@@ -81,10 +82,10 @@ final class RedisNode implements AutoCloseable {
      * closing the client waits for its answer), {@code lostAfterWrite} once a send was written and its
      * connection dropped before the answer (Redis may have run it).
      */
-    private record ReleaseSends(java.util.concurrent.atomic.AtomicBoolean resending,
-            java.util.concurrent.atomic.AtomicBoolean lostAfterWrite) {
-        ReleaseSends(java.util.concurrent.atomic.AtomicBoolean lostAfterWrite) {
-            this(new java.util.concurrent.atomic.AtomicBoolean(), lostAfterWrite);
+    private record ReleaseSends(AtomicBoolean resending,
+            AtomicBoolean lostAfterWrite) {
+        ReleaseSends(AtomicBoolean lostAfterWrite) {
+            this(new AtomicBoolean(), lostAfterWrite);
         }
     }
     /** Closes of connections this node gave up, still under way (see {@link #discard}); guarded by mutex. */
@@ -266,7 +267,7 @@ final class RedisNode implements AutoCloseable {
                 CompletableFuture<StatefulRedisConnection<String, String>> f;
                 CompletableFuture<StatefulRedisConnection<String, String>> raw;
                 int disconnectsBefore = disconnects.get();
-                java.util.concurrent.atomic.AtomicBoolean given = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicBoolean given = new AtomicBoolean();
                 try {
                     raw = connectOnce(2);
                     rawConnecting = raw;
@@ -418,7 +419,7 @@ final class RedisNode implements AutoCloseable {
      * it while the connection is down or once it was to be sent again: closing the client waits for those.
      */
     <T> CompletableFuture<T> releaseOnceConnected(Script script, String[] keys, long budgetNanos,
-            CompletableFuture<Void> sent, java.util.concurrent.atomic.AtomicBoolean lostAfterWrite, String... args) {
+            CompletableFuture<Void> sent, AtomicBoolean lostAfterWrite, String... args) {
         CompletableFuture<T> out = new CompletableFuture<>();
         ReleaseSends again = new ReleaseSends(lostAfterWrite);
         out.whenComplete((r, e) -> {
@@ -701,7 +702,7 @@ final class RedisNode implements AutoCloseable {
      * to that shutdown, and {@link #close()} waits for the closes begun before it.
      */
     private void discard(io.lettuce.core.api.StatefulConnection<?, ?> c,
-            java.util.concurrent.atomic.AtomicBoolean once) {
+            AtomicBoolean once) {
         if (once != null && !once.compareAndSet(false, true)) {
             return;
         }

@@ -3,6 +3,7 @@ package io.redislock.internal;
 import io.redislock.LockUnavailableException;
 import io.redislock.Ticker;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +42,8 @@ final class Rounds {
      *     of a wait shorter than the per-node timeout may take that timeout (it must be able to tell "held"
      *     from "unreachable")
      * @param first whether this is the wait's first round
-     * @param keptLate called with the index of each node whose share a failed round's cleanup kept (see release.lua) although
-     *     the round's {@link Attempt#yes()} does not count it: a fair wait's round is decided once a majority
+     * @param keptLate called with the index of each node whose share a failed round's cleanup kept (see
+     *     release.lua) although the round's {@link Attempt#yes()} does not count it: a fair wait's round is decided once a majority
      *     refused, and a node that answers "yes" after that still holds a share for the waiter
      */
     CompletableFuture<Attempt> attempt(LockImpl l, String token, String member, String score, long keepMs,
@@ -167,7 +168,7 @@ final class Rounds {
                     }
                     // too few nodes took the write-back: as good as too few answering (not "held elsewhere")
                     return new Attempt(false, 0, start, false, 0, atMax + w.yes(), 0, w.errorList(), f.raw(), false,
-                            new java.util.BitSet());
+                            new BitSet());
                 });
     }
 
@@ -194,7 +195,7 @@ final class Rounds {
         long ttl = Long.MAX_VALUE;
         List<Throwable> errors = new ArrayList<>(f.errorList());
         int ignored = 0;
-        java.util.BitSet yesNodes = new java.util.BitSet();
+        BitSet yesNodes = new BitSet();
         for (int i = 0; i < nodes.size(); i++) {
             Fanout.State s = f.state(i);
             if (s == Fanout.State.YES) {
